@@ -1,0 +1,77 @@
+import yargs, { type Argv } from 'yargs';
+import { emulatorCommand } from './commands/emulator.js';
+import { UsageError } from './errors/UsageError.js';
+import type { Io } from './io.js';
+
+type Handler = () => Promise<number>;
+
+function nonNegative(name: string, value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new UsageError(`Expected --${name} to be a number ≥ 0, got \`${String(value)}\``);
+  }
+  return value;
+}
+
+function rate(name: string, value: unknown): number {
+  const v = nonNegative(name, value);
+  if (v > 1) throw new UsageError(`Expected --${name} to be a probability from 0 to 1, got \`${v}\``);
+  return v;
+}
+
+/** Builds the command line. Handlers only collect options and pick the command to run. */
+export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): Argv {
+  return yargs(argv)
+    .scriptName('zdlabels')
+    .usage('$0 <command> [options]\n\nRemove Zoho Desk Help Center users from labels in bulk, from a CSV file.')
+    .command(
+      'emulator',
+      'Serve the built-in Zoho Desk emulator on loopback (for demos, tests and dry rehearsals)',
+      (y) =>
+        y
+          .option('port', { type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' })
+          .option('seed', { type: 'string', describe: 'JSON file with organizations, help centers, labels, users and memberships' })
+          .option('latency', { type: 'number', default: 0, describe: 'Milliseconds added to every API call' })
+          .option('concurrency-limit', { type: 'number', default: 25, describe: 'Calls in flight above this answer 429 TOO_MANY_REQUESTS' })
+          .option('daily-credits', { type: 'number', describe: 'API calls allowed before 429 THRESHOLD_EXCEEDED (default: unlimited)' })
+          .option('token-lifetime-calls', { type: 'number', describe: 'API calls one access token serves (default: unlimited)' })
+          .option('token-lifetime-seconds', { type: 'number', default: 3600, describe: 'Seconds one access token lives' })
+          .option('max-ids', { type: 'number', describe: 'Most IDs one write call takes (default: unlimited)' })
+          .option('error-rate', { type: 'number', default: 0, describe: 'Probability of a 500 on a call' })
+          .option('drop-rate', { type: 'number', default: 0, describe: 'Probability of a dropped connection after a call is applied' })
+          .option('fault-seed', { type: 'number', default: 1, describe: 'Seed of the fault generator (same seed, same faults)' })
+          .option('empty-page', { choices: ['204', 'data'] as const, default: '204' as const, describe: 'Past the end of a list: 204, or {"data":[]}' }),
+      (a) => {
+        select(() =>
+          emulatorCommand(
+            {
+              host: a.host,
+              port: nonNegative('port', a.port),
+              seed: a.seed,
+              latencyMs: nonNegative('latency', a.latency),
+              concurrencyLimit: nonNegative('concurrency-limit', a['concurrency-limit']),
+              ...(a['daily-credits'] === undefined ? {} : { dailyCredits: nonNegative('daily-credits', a['daily-credits']) }),
+              ...(a['token-lifetime-calls'] === undefined ? {} : { tokenLifetimeCalls: nonNegative('token-lifetime-calls', a['token-lifetime-calls']) }),
+              tokenLifetimeSeconds: nonNegative('token-lifetime-seconds', a['token-lifetime-seconds']),
+              ...(a['max-ids'] === undefined ? {} : { maxIdsPerCall: nonNegative('max-ids', a['max-ids']) }),
+              errorRate: rate('error-rate', a['error-rate']),
+              dropRate: rate('drop-rate', a['drop-rate']),
+              faultSeed: nonNegative('fault-seed', a['fault-seed']),
+              emptyPage: a['empty-page'],
+            },
+            io,
+          ),
+        );
+      },
+    )
+    .demandCommand(1, 'Name a command; `zdlabels --help` lists them.')
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((msg: string | undefined, err: Error | undefined) => {
+      if (err) throw err;
+      throw new UsageError(msg ?? 'bad usage');
+    });
+}

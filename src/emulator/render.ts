@@ -1,0 +1,116 @@
+// Zoho's answer shapes (../shared/zoho-oas/), built from the emulator's state.
+import type { EmLabel, EmUser, EmulatorState } from './state.js';
+
+const preferences = { bgColor: '#5787E0', shape: 'ROUNDED', textColor: '#FFFFFF' } as const;
+const admin = { id: '24073000000083001', name: 'Support Admin', photoUrl: null };
+
+export function labelDetail(state: EmulatorState, label: EmLabel) {
+  return {
+    id: label.id,
+    name: label.name,
+    logoUrl: null,
+    preferences,
+    helpCenterId: label.helpCenterId,
+    count: String(state.members.get(label.id)?.size ?? 0),
+    createdTime: label.createdTime,
+    modifiedTime: label.createdTime,
+    creator: admin,
+    modifier: admin,
+  };
+}
+
+export function labelMember(user: EmUser, assignedTime: string) {
+  return {
+    id: user.id,
+    name: user.name,
+    photoUrl: null,
+    emailAddress: user.email,
+    userType: 'ENDUSER',
+    status: 'ACTIVE',
+    assignee: admin,
+    assignedTime,
+  };
+}
+
+export function userLabel(label: EmLabel, assignedTime: string) {
+  return {
+    id: label.id,
+    name: label.name,
+    logoUrl: null,
+    preferences,
+    isPrimary: false,
+    helpCenterId: label.helpCenterId,
+    assignedTime,
+  };
+}
+
+export function userDetail(state: EmulatorState, user: EmUser) {
+  const primary = state.labelsOf(user.id)[0];
+  return {
+    id: user.id,
+    name: user.name,
+    photoUrl: null,
+    contactId: null,
+    userType: 'ENDUSER',
+    status: 'ACTIVE',
+    lastAccessedTime: null,
+    email: [{ emailAddress: user.email, isPrimary: true, isVerified: true }],
+    label: primary ? { id: primary.label.id, name: primary.label.name, logoUrl: null, preferences } : null,
+  };
+}
+
+export function helpCenter(hc: { id: string; name: string }) {
+  return {
+    id: hc.id,
+    name: hc.name,
+    isDefault: true,
+    locales: ['en'],
+    isEncodedPermalinkAllowed: false,
+    departmentIds: [],
+    isMultilingualEnabled: false,
+    helpCenterLocales: [{ name: hc.name, locale: 'en', type: 'DEFAULT', status: 'ACCESIBLE_IN_HELPCENTER' }],
+    primaryLocale: 'en',
+    url: 'https://help.zylker.com/portal/',
+    logoUrl: null,
+    status: 'ACTIVE',
+  };
+}
+
+export function organization(org: { id: string; companyName: string; portalName: string }) {
+  return {
+    id: org.id,
+    companyName: org.companyName,
+    portalName: org.portalName,
+    alias: null,
+    city: null,
+    country: null,
+    currencyCode: 'USD',
+    currencyLocale: 'US',
+    currencySymbol: '$',
+    description: null,
+    designation: null,
+    edition: 'ENTERPRISE',
+    employeeCount: null,
+    employeeCountRange: null,
+    faviconURL: null,
+    fax: null,
+    industry: null,
+    isAdminInOrg: true,
+    isDefault: true,
+    isPayloadEncryptionEnabled: false,
+    isSandboxPortal: false,
+    logoURL: null,
+    migrationFrom: null,
+    mobile: null,
+    phoneNumber: null,
+    portalURL: null,
+    preferredCommunicationChannels: null,
+    preferredSolution: null,
+    primaryContact: null,
+    state: null,
+    street: null,
+    timeZone: 'UTC',
+    website: null,
+    zip: null,
+  };
+}

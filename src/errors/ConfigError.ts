@@ -1,0 +1,11 @@
+import { ZdlabelsError } from './ZdlabelsError.js';
+
+/** A missing or malformed setting. `variable` names the environment variable or option. */
+export class ConfigError extends ZdlabelsError {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super('CONFIG', `${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}

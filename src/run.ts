@@ -1,0 +1,25 @@
+import { buildCli } from './cli.js';
+import { ZdlabelsError } from './errors/ZdlabelsError.js';
+import { exitCodeFor } from './exitCodes.js';
+import type { Io } from './io.js';
+
+/** Runs one command line and returns the exit code; never exits the process itself. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let handler: (() => Promise<number>) | undefined;
+  try {
+    await buildCli(argv, io, (h) => {
+      handler = h;
+    }).parseAsync();
+    // --help and --version print and select nothing.
+    return handler ? await handler() : 0;
+  } catch (error) {
+    if (error instanceof ZdlabelsError) {
+      io.stderr.write(`zdlabels: ${error.message}\n`);
+      if (error.code === 'USAGE') io.stderr.write('Run `zdlabels --help` for usage.\n');
+      return exitCodeFor(error.code);
+    }
+    // Not one of ours: a bug. Show everything so it can be reported.
+    io.stderr.write(`zdlabels: internal error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+}

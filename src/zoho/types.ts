@@ -1,0 +1,71 @@
+// Shapes of the Zoho Desk answers the tool reads, as in ../shared/zoho-oas/.
+// Only the fields the tool uses are typed; IDs are always strings here.
+
+export interface ListResponse<T> {
+  data: T[];
+}
+
+/** An item of `GET /labels/{labelId}/users` (Label.json userLabelResponse). */
+export interface LabelMember {
+  id: string;
+  name: string | null;
+  emailAddress: string | null;
+  photoUrl: string | null;
+  userType: string | null;
+  status: string | null;
+  assignedTime: string | null;
+  assignee?: { id: string | null; name: string | null; photoUrl: string | null } | null;
+}
+
+/** An item of `GET /users/{userId}/labels` (Label.json userLabelMetaResponse). */
+export interface UserLabel {
+  id: string;
+  name: string | null;
+  helpCenterId: string | null;
+  isPrimary: boolean | null;
+  assignedTime: string | null;
+}
+
+/** `GET /labels/{labelId}` and the items of `GET /labels` (labelDetailViewResponse). */
+export interface Label {
+  id: string;
+  name: string | null;
+  helpCenterId: string | null;
+  count: string | number | null;
+}
+
+export interface User {
+  id: string;
+  name: string | null;
+  status: string | null;
+  userType: string | null;
+}
+
+export interface HelpCenter {
+  id: string;
+  name: string | null;
+}
+
+export interface Organization {
+  id: string;
+  companyName?: string | null;
+  portalName?: string | null;
+}
+
+/** One entry of a mass-action answer (User.json massActionJsonResponse). */
+export interface MassActionResult {
+  success: boolean | null;
+  id: string | null;
+  errors: { errorCode: string | null; httpCode: string | number | null; error: string | null } | null;
+}
+
+export interface MassActionResponse {
+  results: MassActionResult[];
+}
+
+/** The error body Zoho sends with 4xx/5xx (Common.json errorJson). */
+export interface ZohoErrorBody {
+  errorCode?: string;
+  message?: string;
+  errors?: { fieldName?: string; errorType?: string; errorMessage?: string }[];
+}
