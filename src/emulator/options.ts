@@ -26,6 +26,21 @@ export interface EmulatorKnobs {
   scopes: string[];
   /** Pairs "userId:labelId" that removals answer success for but silently keep. */
   silentlyKeep: string[];
+  /**
+   * Error answers to give instead of serving, first match wins; each is used
+   * `times` times (default: always). For answers no other knob produces
+   * (403 FORBIDDEN, LICENSE_ACCESS_LIMITED, …).
+   */
+  inject: InjectedError[];
+}
+
+export interface InjectedError {
+  endpoint?: string;
+  status: number;
+  errorCode: string;
+  message?: string;
+  times?: number;
+  headers?: Record<string, string>;
 }
 
 export interface EmulatorOptions extends Partial<EmulatorKnobs> {
@@ -57,4 +72,5 @@ export const defaultKnobs: EmulatorKnobs = {
   emptyPage: '204',
   scopes: allScopes,
   silentlyKeep: [],
+  inject: [],
 };

@@ -21,6 +21,8 @@ export interface CallRecord {
   ids: string[];
   status: number | 'dropped';
   errorCode: string | undefined;
+  /** The JSON body answered, if any. */
+  answer: unknown;
   /** performance.now() at arrival and at answer. */
   startedAt: number;
   endedAt: number;
@@ -296,6 +298,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ids,
       status: 0,
       errorCode: undefined,
+      answer: undefined,
       startedAt: performance.now(),
       endedAt: 0,
     };
@@ -310,6 +313,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       record.status = a.status;
       record.errorCode = (a.body as { errorCode?: string } | undefined)?.errorCode;
+      record.answer = a.body;
       const remaining = Number.isFinite(knobs.dailyCredits) ? Math.max(0, knobs.dailyCredits - creditsUsed) : 1_000_000;
       send({ ...a, headers: { ...(a.headers ?? {}), 'X-Rate-Limit-Remaining-v3': String(remaining) } });
     };
@@ -333,7 +337,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         });
       }
       creditsUsed += 1;
-      if (typeof body === 'symbol') return finish(error(400, 'INVALID_DATA', 'The body is not valid JSON.'));
+      const injected = knobs.inject.find((i) => (i.endpoint === undefined || i.endpoint === endpoint) && (i.times ?? 1) > 0);
+      if (injected) {
+        if (injected.times !== undefined) injected.times -= 1;
+        return finish({
+          ...error(injected.status, injected.errorCode, injected.message ?? `Injected ${injected.errorCode}`),
+          ...(injected.headers ? { headers: injected.headers } : {}),
+        });
+      }
+      if (typeof body === 'symbol') return finish(error(400, 'BAD_REQUEST', 'The body is not valid JSON.'));
       if (knobs.errorRate > 0 && random() < knobs.errorRate) {
         return finish(error(500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error'));
       }

@@ -32,8 +32,8 @@ export interface ZohoClientOptions {
 }
 
 export type CallArgs<K extends EndpointName> = {
-  [P in 'path' | 'query' | 'body' as EndpointIO[K][P] extends undefined ? never : P]: EndpointIO[K][P];
-};
+  [P in 'path' | 'body' as EndpointIO[K][P] extends undefined ? never : P]: EndpointIO[K][P];
+} & (EndpointIO[K]['query'] extends undefined ? unknown : { query?: EndpointIO[K]['query'] });
 
 type Query = Record<string, string | number | undefined>;
 

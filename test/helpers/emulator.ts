@@ -1,0 +1,27 @@
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import type { EmulatorOptions } from '../../src/emulator/options.js';
+import { configFromEnv } from '../../src/zoho/config.js';
+import { ZohoClient, type ZohoClientOptions } from '../../src/zoho/client.js';
+
+/** Starts an emulator on port 0 and returns it with a client pointed at it. */
+export async function withEmulator(
+  options: EmulatorOptions = {},
+  client: Partial<Omit<ZohoClientOptions, 'config'>> = {},
+): Promise<{ emulator: RunningEmulator; client: ZohoClient }> {
+  const emulator = await startEmulator(options);
+  return { emulator, client: clientFor(emulator, client) };
+}
+
+export function clientFor(emulator: RunningEmulator, options: Partial<Omit<ZohoClientOptions, 'config'>> = {}, env: Record<string, string> = {}): ZohoClient {
+  return new ZohoClient({ config: configFromEnv({ ...emulator.env, ...env }), ...options });
+}
+
+/** Awaits a promise that must reject, and returns what it rejected with. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
