@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { emulatorCommand } from './commands/emulator.js';
+import { removeCommand } from './commands/remove.js';
 import { UsageError } from './errors/UsageError.js';
 import type { Io } from './io.js';
 
@@ -58,6 +59,49 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
               dropRate: rate('drop-rate', a['drop-rate']),
               faultSeed: nonNegative('fault-seed', a['fault-seed']),
               emptyPage: a['empty-page'],
+            },
+            io,
+          ),
+        );
+      },
+    )
+    .command(
+      'remove <input>',
+      'Remove users from labels: one (user_id, label_id) pair per CSV row',
+      (y) =>
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'CSV with user_id and label_id columns' })
+          .option('out', { type: 'string', describe: 'Results CSV (default: <input>.results.csv)' })
+          .option('by', { choices: ['label', 'user', 'auto'] as const, default: 'auto' as const, describe: 'Batch users per label, labels per user, or whichever makes fewer calls' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and write the results as planned; send nothing' })
+          .option('concurrency', { type: 'number', default: 5, describe: "Most calls in flight (Zoho's smallest plan allows 5)" })
+          .option('batch-size', { type: 'number', default: 50, describe: 'Most IDs per call' })
+          .option('retries', { type: 'number', default: 5, describe: 'Retries of a call that failed for a passing reason (5xx, network, 429)' })
+          .option('resume', { type: 'boolean', default: false, describe: 'Continue the run that wrote --out: keep finished rows, send the rest' })
+          .option('max-removals', { type: 'number', describe: 'Refuse (exit 5, nothing sent) a plan that removes more pairs than this' })
+          .option('help-center-id', { type: 'string', describe: 'Help center of the labels (sent with by-user removals)' })
+          .option('timeout', { type: 'number', default: 30, describe: 'Seconds to wait for one call' })
+          .option('verbose', { type: 'boolean', default: false, describe: 'One stderr line per call (secrets never shown)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object on stdout' })
+          .option('retry-base-ms', { type: 'number', hidden: true, default: 500 }),
+      (a) => {
+        select(() =>
+          removeCommand(
+            {
+              input: a.input,
+              out: a.out,
+              by: a.by,
+              dryRun: a['dry-run'],
+              concurrency: a.concurrency,
+              batchSize: a['batch-size'],
+              retries: a.retries,
+              resume: a.resume,
+              maxRemovals: a['max-removals'],
+              helpCenterId: a['help-center-id'],
+              verbose: a.verbose,
+              json: a.json,
+              timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined,
+              retryBaseMs: a['retry-base-ms'],
             },
             io,
           ),

@@ -23,6 +23,8 @@ export interface ZohoApiErrorDetails {
   kind: ApiErrorKind;
   retryAfterSeconds?: number | undefined;
   hint?: string | undefined;
+  /** Zoho's per-field errors of a 422 INVALID_DATA. */
+  fieldErrors?: { fieldName?: string; errorType?: string; errorMessage?: string }[] | undefined;
   cause?: unknown;
 }
 
@@ -35,12 +37,15 @@ export class ZohoApiError extends ZdlabelsError {
   readonly kind: ApiErrorKind;
   readonly retryAfterSeconds: number | undefined;
   readonly hint: string | undefined;
+  readonly fieldErrors: ZohoApiErrorDetails['fieldErrors'];
 
   constructor(d: ZohoApiErrorDetails) {
     const code = d.kind === 'auth' ? 'AUTH' : d.kind === 'credits' ? 'CREDITS_EXHAUSTED' : 'API';
     const answer = d.status === undefined ? 'no answer' : `HTTP ${d.status}`;
     const parts = [`${d.method} ${d.path} failed: ${answer}${d.errorCode ? ` ${d.errorCode}` : ''}`];
     if (d.detail) parts.push(d.detail);
+    const fields = (d.fieldErrors ?? []).map((f) => f.errorMessage ?? `${f.fieldName ?? '?'} ${f.errorType ?? ''}`.trim());
+    if (fields.length > 0) parts.push(fields.join('; '));
     if (d.hint) parts.push(d.hint);
     super(code, parts.join(' — '), d.cause === undefined ? undefined : { cause: d.cause });
     this.name = 'ZohoApiError';
@@ -52,5 +57,6 @@ export class ZohoApiError extends ZdlabelsError {
     this.kind = d.kind;
     this.retryAfterSeconds = d.retryAfterSeconds;
     this.hint = d.hint;
+    this.fieldErrors = d.fieldErrors;
   }
 }

@@ -135,6 +135,7 @@ export class ZohoClient {
       detail: response.body?.message ?? '',
       kind,
       retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      fieldErrors: response.body?.errors,
       hint: kind === 'auth' ? authHint(response.body?.errorCode, this.#config.orgId, response.status) : undefined,
     });
   }

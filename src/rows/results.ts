@@ -1,0 +1,37 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import type { Outcome } from './types.js';
+
+export const resultColumns = ['row', 'user_id', 'label_id', 'status', 'http_status', 'error_code', 'message', 'attempts', 'batch_id', 'finished_at'] as const;
+
+/**
+ * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, and tab or
+ * carriage return before them) gets a leading apostrophe (OWASP's advice).
+ */
+export function escapeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export function resultRecord(o: Outcome): string[] {
+  return [
+    String(o.row),
+    o.userId,
+    o.labelId,
+    o.status,
+    o.httpStatus === undefined ? '' : String(o.httpStatus),
+    o.errorCode ?? '',
+    o.message ?? '',
+    String(o.attempts),
+    o.batchId ?? '',
+    o.finishedAt,
+  ].map(escapeFormula);
+}
+
+/** Writes the results file in input order, atomically (temp file, then rename). */
+export async function writeResults(path: string, outcomes: readonly Outcome[]): Promise<void> {
+  const sorted = [...outcomes].sort((a, b) => a.row - b.row);
+  const text = stringify(sorted.map(resultRecord), { header: true, columns: [...resultColumns] });
+  const temp = `${path}.tmp-${process.pid}`;
+  await writeFile(temp, text, 'utf8');
+  await rename(temp, path);
+}
