@@ -71,15 +71,17 @@ export async function readPairs(file: string): Promise<ReadPairsResult> {
   const delimiter = sniffDelimiter(head.toString('utf8'));
 
   const parser = createReadStream(file).pipe(
-    parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true, info: true }),
+    parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_empty_values: true, info: true }),
   );
   const rows: InputRow[] = [];
   let headers: string[] | undefined;
   let userCol = -1;
   let labelCol = -1;
   const seen = new Map<string, number>();
+  let lastLine = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      lastLine = info.lines;
       if (headers === undefined) {
         headers = record.map((h) => h.trim());
         const keys = headers.map(columnKey);
@@ -122,8 +124,10 @@ export async function readPairs(file: string): Promise<ReadPairsResult> {
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (error instanceof CsvError) {
-      const line = typeof error.lines === 'number' ? error.lines : undefined;
-      const reason = error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quote is opened and never closed' : error.message;
+      // An unclosed quote swallows the rest of the file: point at the line after the last good row.
+      const unclosed = error.code === 'CSV_QUOTE_NOT_CLOSED';
+      const line = unclosed ? lastLine + 1 : typeof error.lines === 'number' ? error.lines : undefined;
+      const reason = unclosed ? 'a quote is opened here (or just below) and never closed' : error.message;
       throw new InputError(file, line, `${reason} (${error.code})`);
     }
     throw new InputError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);

@@ -36,6 +36,8 @@ export interface ExecutionResult {
 }
 
 class Stopped extends Error {}
+/** The batch is larger than a size Zoho refused since it was queued. */
+class Oversized extends Error {}
 
 /**
  * Runs the batches: bounded concurrency, retries with backoff, isolation of
@@ -43,7 +45,10 @@ class Stopped extends Error {}
  * (the rest deferred) when auth is refused or the day's credits run out.
  */
 export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>, options: ExecutorOptions): Promise<ExecutionResult> {
-  const throttle = new Throttle(options.concurrency, options.onEvent ? { onEvent: options.onEvent } : {});
+  const throttle = new Throttle(options.concurrency, {
+    isTooMany: (e) => e instanceof ZohoApiError && e.status === 429 && e.kind === 'retryable',
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
   const attempts = new Map<number, number>();
   const all: Outcome[] = [];
   let stop: ExecutionResult['stop'];
@@ -63,15 +68,15 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
       () =>
         throttle.run(async () => {
           if (stop) throw new Stopped();
+          if (cap !== undefined && batch.ids.length > cap) throw new Oversized();
           calls += 1;
           for (const r of batch.rows) attempts.set(r, (attempts.get(r) ?? 0) + 1);
           try {
-            const answer = await call(batch);
-            throttle.ok();
-            return answer;
+            return await call(batch);
           } catch (e) {
-            if (e instanceof ZohoApiError && e.errorCode === 'TOO_MANY_REQUESTS') throttle.tooMany();
-            else throttle.ok();
+            // Act before this slot is handed to the next call.
+            halt(e);
+            if (e instanceof ZohoApiError && e.kind === 'too_large') shrink(batch);
             throw e;
           }
         }),
@@ -81,7 +86,7 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
         minTimeout: options.retryBaseMs ?? 500,
         maxTimeout: 30_000,
         randomize: true,
-        shouldRetry: ({ error }) => error instanceof ZohoApiError && error.kind === 'retryable',
+        shouldRetry: ({ error }) => error instanceof ZohoApiError && error.kind === 'retryable' && !stop,
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
           if (error instanceof ZohoApiError && error.kind === 'retryable' && retriesLeft > 0) {
             retries += 1;
@@ -143,21 +148,33 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
       ? `not sent: the organization's API credits for the day ran out${stop.retryAfterSeconds ? ` (back in about ${Math.ceil(stop.retryAfterSeconds / 60)} min)` : ''}; run again with --resume then`
       : `not sent: the run stopped because authentication was refused; fix it and run again with --resume`;
 
+  /** Zoho refused the batch for its size: every batch from now on is at most half of it. */
+  const shrink = (batch: Batch): void => {
+    if (batch.ids.length > 1) cap = Math.max(1, Math.min(cap ?? Infinity, Math.floor(batch.ids.length / 2)));
+  };
+
+  /** Auth refused or credits spent: nothing more is sent. */
+  const halt = (e: unknown): boolean => {
+    if (!(e instanceof TokenRefreshError || (e instanceof ZohoApiError && (e.kind === 'auth' || e.kind === 'credits')))) return false;
+    if (!stop) {
+      const reason = e instanceof ZohoApiError && e.kind === 'credits' ? 'credits' : 'auth';
+      stop = { reason, error: e, retryAfterSeconds: e instanceof ZohoApiError ? e.retryAfterSeconds : undefined };
+      options.onEvent?.({ type: 'stop', reason, message: e.message });
+    }
+    return true;
+  };
+
   const failure = async (batch: Batch, e: unknown): Promise<Outcome[]> => {
     if (e instanceof Stopped) return batch.rows.map((r) => outcome(r, 'deferred', batch.id, { message: deferredMessage() }));
-    if (e instanceof TokenRefreshError || (e instanceof ZohoApiError && (e.kind === 'auth' || e.kind === 'credits'))) {
-      const reason = e instanceof ZohoApiError && e.kind === 'credits' ? 'credits' : 'auth';
-      if (!stop) {
-        stop = { reason, error: e, retryAfterSeconds: e instanceof ZohoApiError ? e.retryAfterSeconds : undefined };
-        options.onEvent?.({ type: 'stop', reason, message: e.message });
-      }
+    if (e instanceof Oversized) return runParts(splitBatch(batch, cap!));
+    if (halt(e)) {
       return batch.rows.map((r) => outcome(r, 'deferred', batch.id, { message: deferredMessage(), ...(e instanceof ZohoApiError ? { httpStatus: e.status, errorCode: e.errorCode } : {}) }));
     }
     if (!(e instanceof ZohoApiError)) throw e;
     if (e.kind === 'too_large' && batch.ids.length > 1) {
-      cap = Math.max(1, Math.min(cap ?? Infinity, Math.floor(batch.ids.length / 2)));
-      const parts = splitBatch(batch, cap);
-      options.onEvent?.({ type: 'split', batchId: batch.id, reason: 'too_large', parts: parts.length, batchSize: cap });
+      const size = cap ?? Math.floor(batch.ids.length / 2);
+      const parts = splitBatch(batch, size);
+      options.onEvent?.({ type: 'split', batchId: batch.id, reason: 'too_large', parts: parts.length, batchSize: size });
       return runParts(parts);
     }
     if (e.kind === 'not_found') {

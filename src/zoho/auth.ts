@@ -11,7 +11,7 @@ export interface TokenSourceOptions {
   timeoutMs?: number;
   /** Called after each successful refresh (for logs; never given the token). */
   onRefresh?: (info: { expiresInSeconds: number }) => void;
-  /** Most refreshes in a rolling 10 minutes; Zoho allows 10 tokens per refresh token. */
+  /** Most refreshes in a rolling 10 minutes (default 10, Zoho's own limit per refresh token). */
   maxRefreshesPer10Min?: number;
   now?: () => number;
 }
@@ -94,10 +94,10 @@ export class TokenSource {
     if (creds.kind !== 'refresh') throw new TokenRefreshError('No refresh credentials.');
     const now = this.#now();
     this.#refreshTimes = this.#refreshTimes.filter((t) => now - t < 600_000);
-    const max = this.#options.maxRefreshesPer10Min ?? 5;
+    const max = this.#options.maxRefreshesPer10Min ?? 10;
     if (this.#refreshTimes.length >= max) {
       throw new TokenRefreshError(
-        `Refused to refresh the access token a ${max + 1}th time in 10 minutes: tokens keep being refused right after a refresh. Check ZOHO_DC and ZOHO_ORG_ID.`,
+        `Refused to refresh the access token a ${max + 1}th time in 10 minutes (Zoho allows ${max}): access tokens keep being refused. Check ZOHO_DC and ZOHO_ORG_ID, and that nothing else revokes this client's tokens.`,
       );
     }
     this.#refreshTimes.push(now);
