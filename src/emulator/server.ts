@@ -273,6 +273,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       send(token(req, raw));
       return;
     }
+    if (method === 'GET' && url.pathname === '/__emulator/log') {
+      // Introspection for a separate-process emulator (bench, demos); not part of Zoho's API.
+      send({
+        status: 200,
+        body: {
+          pairs: state.pairs().length,
+          tokenRequests: tokenRequests.length,
+          calls: calls.map((c) => ({ seq: c.seq, endpoint: c.endpoint, status: c.status, ids: c.ids.length, startedAt: c.startedAt, endedAt: c.endedAt })),
+        },
+      });
+      return;
+    }
 
     const match = matchEndpoint(method, url.pathname);
     const del = method === 'DELETE' ? /^\/api\/v1\/labels\/([^/]+)$/.exec(url.pathname) : null;
