@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { removeCommand } from './commands/remove.js';
 import { UsageError } from './errors/UsageError.js';
@@ -63,6 +64,17 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
             io,
           ),
         );
+      },
+    )
+    .command(
+      'demo',
+      'Run the demo job against the built-in emulator and check the result (no Zoho account needed)',
+      (y) =>
+        y
+          .option('job', { type: 'string', describe: 'Remove job to run (default: jobs/demo.json)' })
+          .option('seed', { type: 'string', describe: 'Emulator seed (default: fixtures/demo/seed.json)' }),
+      (a) => {
+        select(() => demoCommand({ job: a.job, seed: a.seed }, io));
       },
     )
     .command(

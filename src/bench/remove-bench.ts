@@ -45,7 +45,7 @@ async function emulatorProcess(): Promise<{ env: Record<string, string>; url: st
       out += d;
       if (out.includes('Ctrl-C')) resolve();
     });
-    child.once("exit", () => reject(new Error(`emulator exited before serving:\n${out}`)));
+    child.once('exit', () => reject(new Error(`emulator exited before serving:\n${out}`)));
   });
   const env = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
   return { env, url: env.ZOHO_DESK_URL!, stop: () => child.kill('SIGTERM') };

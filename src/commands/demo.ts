@@ -1,0 +1,80 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { loadSeed } from '../emulator/seed.js';
+import { startEmulator } from '../emulator/server.js';
+import { InputError } from '../errors/InputError.js';
+import type { Io } from '../io.js';
+import { readPairs } from '../rows/readPairs.js';
+import { removeCommand } from './remove.js';
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// The keys of a remove job that the demo uses (job files get their full schema with `zdlabels run`).
+const demoJob = z.object({
+  name: z.string(),
+  action: z.literal('remove'),
+  input: z.string(),
+  by: z.enum(['label', 'user', 'auto']).default('auto'),
+  concurrency: z.number().int().min(1).default(5),
+  batchSize: z.number().int().min(1).default(50),
+});
+
+/**
+ * `zdlabels demo`: starts the emulator with the demo seed, runs the demo remove
+ * job against it over real HTTP, and checks the emulator's final state: the
+ * requested pairs are gone and nothing else changed.
+ */
+export async function demoCommand(options: { job?: string | undefined; seed?: string | undefined }, io: Io): Promise<number> {
+  const jobFile = resolve(io.cwd, options.job ?? join(packageRoot, 'jobs', 'demo.json'));
+  const seedFile = resolve(io.cwd, options.seed ?? join(packageRoot, 'fixtures', 'demo', 'seed.json'));
+  let job: z.output<typeof demoJob>;
+  try {
+    job = demoJob.parse(JSON.parse(await readFile(jobFile, 'utf8')));
+  } catch (error) {
+    throw new InputError(jobFile, undefined, `not a usable demo job: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const input = resolve(dirname(jobFile), job.input);
+  const emulator = await startEmulator({ seed: await loadSeed(seedFile), latencyMs: 20 });
+  try {
+    const before = new Set(emulator.state.pairs());
+    const say = (line = '') => io.stdout.write(`${line}\n`);
+    say(`zdlabels demo: a Zoho Desk emulator is serving at ${emulator.url}`);
+    say(`  ${emulator.state.labels.size} labels, ${emulator.state.users.size} users, ${before.size} label assignments (seed: ${seedFile})`);
+    say(`  job "${job.name}" (${jobFile}): remove the pairs in ${input}`);
+    say();
+
+    const outDir = await mkdtemp(join(tmpdir(), 'zdlabels-demo-'));
+    const out = join(outDir, 'remove.results.csv');
+    const code = await removeCommand(
+      { input, out, by: job.by, dryRun: false, concurrency: job.concurrency, batchSize: job.batchSize, retries: 5, resume: false, verbose: false, json: false },
+      { ...io, env: emulator.env },
+    );
+
+    // What should be gone: every valid input pair the seed held. Nothing else may change.
+    const { rows } = await readPairs(input);
+    const wanted = new Set(rows.filter((r) => !r.problem).map((r) => `${r.userId}:${r.labelId}`).filter((p) => before.has(p)));
+    const after = new Set(emulator.state.pairs());
+    const goneNow = [...before].filter((p) => !after.has(p));
+    const missed = [...wanted].filter((p) => after.has(p));
+    const extra = goneNow.filter((p) => !wanted.has(p));
+    say();
+    say(`results: ${out}`);
+    say(`remove exited ${code}${code === 1 ? ' (some rows not done: the demo input has a duplicate, a spreadsheet-mangled ID and an unknown user on purpose; see the results file)' : ''}`);
+    const results = parse(await readFile(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    for (const r of results.filter((x) => x.status !== 'removed')) say(`  row ${r.row}: ${r.status} — ${r.message}`);
+    const writes = emulator.calls.filter((c) => c.endpoint === 'removeUsersFromLabel' || c.endpoint === 'removeLabelsFromUser');
+    say(`the emulator saw ${writes.length} removal calls and no other write`);
+    if (missed.length === 0 && extra.length === 0 && goneNow.length === wanted.size) {
+      say(`✔ confirmed from the emulator's state: exactly the ${wanted.size} requested pairs are gone; the other ${after.size} assignments are untouched`);
+      return 0;
+    }
+    say(`✘ the emulator's state does not match: ${missed.length} requested pairs still there, ${extra.length} other pairs gone`);
+    return 1;
+  } finally {
+    await emulator.close();
+  }
+}
