@@ -197,6 +197,19 @@ describe('zdlabels remove against the emulator', () => {
     expect(r.stderr).not.toContain(emulator.credentials.refreshToken);
   });
 
+  test('a refresh token Zoho refuses: exit 3 naming ZOHO_REFRESH_TOKEN, every row deferred, nothing sent', async () => {
+    const pairs: [string, string][] = Array.from({ length: 12 }, (_, i) => [u(i), A]);
+    const r = await cli(['remove', await writePairs(dir, pairs), '--batch-size', '5'], { env: { ...emulator.env, ZOHO_REFRESH_TOKEN: '1000.revoked' }, cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('ZOHO_REFRESH_TOKEN');
+    expect(r.stderr).toContain('invalid_code');
+    expect(r.stderr).not.toContain('1000.revoked');
+    expect(emulator.calls).toHaveLength(0);
+    expect(emulator.tokenRequests).toHaveLength(1);
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(results.map((x) => x.status)).toEqual(Array(12).fill('deferred'));
+  });
+
   test('credits run out: stop at once (no sleeping on Retry-After), the rest deferred, exit 6; a resume finishes', async () => {
     emulator.knobs.dailyCredits = 3;
     const pairs: [string, string][] = Array.from({ length: 80 }, (_, i) => [u(i), A]);
