@@ -1,9 +1,15 @@
 import yargs, { type Argv } from 'yargs';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { exportCommand } from './commands/export.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { removeCommand } from './commands/remove.js';
+import { restoreCommand } from './commands/restore.js';
+import { retireLabelCommand } from './commands/retireLabel.js';
 import { UsageError } from './errors/UsageError.js';
 import type { Io } from './io.js';
+import type { RunOptions } from './run/flow.js';
 
 type Handler = () => Promise<number>;
 
@@ -20,11 +26,136 @@ function rate(name: string, value: unknown): number {
   return v;
 }
 
+/** The options of every writing command (remove, retire-label, reconcile, restore). */
+function withRunOptions<T>(y: Argv<T>) {
+  return y
+    .option('out', { type: 'string', describe: 'Results CSV' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and write the results as planned; send nothing' })
+    .option('concurrency', { type: 'number', default: 5, describe: "Most calls in flight (Zoho's smallest plan allows 5)" })
+    .option('batch-size', { type: 'number', default: 50, describe: 'Most IDs per call' })
+    .option('retries', { type: 'number', default: 5, describe: 'Retries of a call that failed for a passing reason (5xx, network, 429)' })
+    .option('resume', { type: 'boolean', default: false, describe: 'Continue the run that wrote --out: keep finished rows, send the rest' })
+    .option('timeout', { type: 'number', default: 30, describe: 'Seconds to wait for one call' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'One stderr line per call (secrets never shown)' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object on stdout' })
+    .option('retry-base-ms', { type: 'number', hidden: true, default: 500 });
+}
+
+interface RunArgs {
+  'dry-run': boolean;
+  concurrency: number;
+  'batch-size': number;
+  retries: number;
+  resume: boolean;
+  timeout: number;
+  verbose: boolean;
+  json: boolean;
+  'retry-base-ms': number;
+  by?: 'label' | 'user' | 'auto';
+  verify?: boolean;
+  'max-removals'?: number | undefined;
+  'help-center-id'?: string | undefined;
+}
+
+function runOptions(a: RunArgs): RunOptions {
+  return {
+    by: a.by ?? 'auto',
+    dryRun: a['dry-run'],
+    concurrency: a.concurrency,
+    batchSize: a['batch-size'],
+    retries: a.retries,
+    resume: a.resume,
+    maxRemovals: a['max-removals'],
+    helpCenterId: a['help-center-id'],
+    verify: a.verify ?? false,
+    verbose: a.verbose,
+    json: a.json,
+    timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined,
+    retryBaseMs: a['retry-base-ms'],
+  };
+}
+
+const verifyOption = { type: 'boolean', default: false, describe: 'Read back what was changed and add a verified column (a "no" counts as not done)' } as const;
+const byOption = { choices: ['label', 'user', 'auto'] as const, default: 'auto' as const, describe: 'Batch users per label, labels per user, or whichever makes fewer calls' };
+
 /** Builds the command line. Handlers only collect options and pick the command to run. */
 export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): Argv {
   return yargs(argv)
     .scriptName('zdlabels')
-    .usage('$0 <command> [options]\n\nRemove Zoho Desk Help Center users from labels in bulk, from a CSV file.')
+    .usage('$0 <command> [options]\n\nRemove Zoho Desk Help Center users from labels in bulk, from a CSV file.\nNever deletes a label, never touches badges.')
+    .command(
+      'remove <input>',
+      'Remove users from labels: one (user_id, label_id) pair per CSV row',
+      (y) =>
+        withRunOptions(y)
+          .positional('input', { type: 'string', demandOption: true, describe: 'CSV with user_id and label_id columns' })
+          .option('by', byOption)
+          .option('max-removals', { type: 'number', describe: 'Refuse (exit 5, nothing sent) a plan that removes more pairs than this' })
+          .option('help-center-id', { type: 'string', describe: 'Help center of the labels (sent with by-user removals)' })
+          .option('verify', verifyOption),
+      (a) => select(() => removeCommand({ input: a.input, out: a.out, ...runOptions(a) }, io)),
+    )
+    .command(
+      'export',
+      'Write every member of labels as a CSV that remove takes (user_id,label_id,name,email,assigned_time)',
+      (y) =>
+        y
+          .option('label', { type: 'string', array: true, default: [] as string[], describe: 'Label ID (repeat for several)' })
+          .option('all-labels', { type: 'boolean', default: false, describe: "Every label (of --help-center-id, or of the org)" })
+          .option('help-center-id', { type: 'string', describe: 'With --all-labels: only this help center' })
+          .option('out', { type: 'string', describe: 'CSV file (default: stdout)' })
+          .option('timeout', { type: 'number', default: 30 })
+          .option('verbose', { type: 'boolean', default: false }),
+      (a) =>
+        select(() =>
+          exportCommand({ labels: a.label.map(String), allLabels: a['all-labels'], helpCenterId: a['help-center-id'], out: a.out, verbose: a.verbose, timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined }, io),
+        ),
+    )
+    .command(
+      'retire-label',
+      'Snapshot a label\'s members, then remove all of them (the label itself is kept)',
+      (y) =>
+        withRunOptions(y)
+          .option('label', { type: 'string', demandOption: true, describe: 'Label ID' })
+          .option('yes', { type: 'boolean', default: false, describe: 'Do not ask (needed without a terminal)' })
+          .option('snapshot', { type: 'string', describe: 'Members CSV written first (default: next to the results)' })
+          .option('verify', verifyOption),
+      (a) => select(() => retireLabelCommand({ label: a.label, yes: a.yes, out: a.out, snapshot: a.snapshot, ...runOptions(a) }, io)),
+    )
+    .command(
+      'reconcile',
+      'Remove members of a label who are not on a keep list (never adds); --check reports drift for CI',
+      (y) =>
+        withRunOptions(y)
+          .option('label', { type: 'string', demandOption: true, describe: 'Label ID' })
+          .option('keep', { type: 'string', demandOption: true, describe: 'CSV with a user_id column: who should hold the label' })
+          .option('check', { type: 'boolean', default: false, describe: 'Write nothing; print the drift; exit 4 if there is any' })
+          .option('yes', { type: 'boolean', default: false, describe: 'Do not ask (needed without a terminal)' })
+          .option('max-removals', { type: 'number', describe: 'Refuse a plan removing more (default: half the members)' })
+          .option('verify', verifyOption),
+      (a) => select(() => reconcileCommand({ label: a.label, keep: a.keep, check: a.check, yes: a.yes, out: a.out, ...runOptions(a) }, io)),
+    )
+    .command(
+      'restore <results>',
+      'Add back every pair an earlier results file marks removed',
+      (y) => withRunOptions(y).positional('results', { type: 'string', demandOption: true, describe: 'Results CSV of remove, retire-label or reconcile' }),
+      (a) => select(() => restoreCommand({ results: a.results, out: a.out, ...runOptions(a) }, io)),
+    )
+    .command(
+      'doctor',
+      'Check data centre, token refresh, org id and scopes; list help centers and labels',
+      (y) => y.option('timeout', { type: 'number', default: 30 }),
+      (a) => select(() => doctorCommand({ timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined }, io)),
+    )
+    .command(
+      'demo',
+      'Run the demo job against the built-in emulator and check the result (no Zoho account needed)',
+      (y) =>
+        y
+          .option('job', { type: 'string', describe: 'Remove job to run (default: jobs/demo.json)' })
+          .option('seed', { type: 'string', describe: 'Emulator seed (default: fixtures/demo/seed.json)' }),
+      (a) => select(() => demoCommand({ job: a.job, seed: a.seed }, io)),
+    )
     .command(
       'emulator',
       'Serve the built-in Zoho Desk emulator on loopback (for demos, tests and dry rehearsals)',
@@ -43,7 +174,7 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('drop-rate', { type: 'number', default: 0, describe: 'Probability of a dropped connection after a call is applied' })
           .option('fault-seed', { type: 'number', default: 1, describe: 'Seed of the fault generator (same seed, same faults)' })
           .option('empty-page', { choices: ['204', 'data'] as const, default: '204' as const, describe: 'Past the end of a list: 204, or {"data":[]}' }),
-      (a) => {
+      (a) =>
         select(() =>
           emulatorCommand(
             {
@@ -63,62 +194,7 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
             },
             io,
           ),
-        );
-      },
-    )
-    .command(
-      'demo',
-      'Run the demo job against the built-in emulator and check the result (no Zoho account needed)',
-      (y) =>
-        y
-          .option('job', { type: 'string', describe: 'Remove job to run (default: jobs/demo.json)' })
-          .option('seed', { type: 'string', describe: 'Emulator seed (default: fixtures/demo/seed.json)' }),
-      (a) => {
-        select(() => demoCommand({ job: a.job, seed: a.seed }, io));
-      },
-    )
-    .command(
-      'remove <input>',
-      'Remove users from labels: one (user_id, label_id) pair per CSV row',
-      (y) =>
-        y
-          .positional('input', { type: 'string', demandOption: true, describe: 'CSV with user_id and label_id columns' })
-          .option('out', { type: 'string', describe: 'Results CSV (default: <input>.results.csv)' })
-          .option('by', { choices: ['label', 'user', 'auto'] as const, default: 'auto' as const, describe: 'Batch users per label, labels per user, or whichever makes fewer calls' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and write the results as planned; send nothing' })
-          .option('concurrency', { type: 'number', default: 5, describe: "Most calls in flight (Zoho's smallest plan allows 5)" })
-          .option('batch-size', { type: 'number', default: 50, describe: 'Most IDs per call' })
-          .option('retries', { type: 'number', default: 5, describe: 'Retries of a call that failed for a passing reason (5xx, network, 429)' })
-          .option('resume', { type: 'boolean', default: false, describe: 'Continue the run that wrote --out: keep finished rows, send the rest' })
-          .option('max-removals', { type: 'number', describe: 'Refuse (exit 5, nothing sent) a plan that removes more pairs than this' })
-          .option('help-center-id', { type: 'string', describe: 'Help center of the labels (sent with by-user removals)' })
-          .option('timeout', { type: 'number', default: 30, describe: 'Seconds to wait for one call' })
-          .option('verbose', { type: 'boolean', default: false, describe: 'One stderr line per call (secrets never shown)' })
-          .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object on stdout' })
-          .option('retry-base-ms', { type: 'number', hidden: true, default: 500 }),
-      (a) => {
-        select(() =>
-          removeCommand(
-            {
-              input: a.input,
-              out: a.out,
-              by: a.by,
-              dryRun: a['dry-run'],
-              concurrency: a.concurrency,
-              batchSize: a['batch-size'],
-              retries: a.retries,
-              resume: a.resume,
-              maxRemovals: a['max-removals'],
-              helpCenterId: a['help-center-id'],
-              verbose: a.verbose,
-              json: a.json,
-              timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined,
-              retryBaseMs: a['retry-base-ms'],
-            },
-            io,
-          ),
-        );
-      },
+        ),
     )
     .demandCommand(1, 'Name a command; `zdlabels --help` lists them.')
     .strict()

@@ -1,5 +1,6 @@
 /** What a command may touch of the outside world; tests pass their own. */
 export interface Io {
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
@@ -10,6 +11,7 @@ export interface Io {
 
 export function processIo(): Io {
   return {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -50,7 +50,7 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     const outDir = await mkdtemp(join(tmpdir(), 'zdlabels-demo-'));
     const out = join(outDir, 'remove.results.csv');
     const code = await removeCommand(
-      { input, out, by: job.by, dryRun: false, concurrency: job.concurrency, batchSize: job.batchSize, retries: 5, resume: false, verbose: false, json: false },
+      { input, out, by: job.by, dryRun: false, concurrency: job.concurrency, batchSize: job.batchSize, retries: 5, resume: false, verify: false, verbose: false, json: false },
       { ...io, env: emulator.env },
     );
 

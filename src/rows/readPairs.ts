@@ -1,137 +1,45 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { parse, CsvError } from 'csv-parse';
-import { InputError } from '../errors/InputError.js';
+import { forEachRecord } from './csvFile.js';
 import { checkIdCell } from './ids.js';
 import type { InputRow } from './types.js';
 
 export interface ReadPairsResult {
   rows: InputRow[];
-  delimiter: string;
   headers: string[];
-}
-
-const SNIFF_BYTES = 64 * 1024;
-
-/** `user_id`, `userId`, `User ID` … all name the same column. */
-export const columnKey = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/** Picks the separator the header line uses most: comma, semicolon or tab. */
-function sniffDelimiter(text: string): string {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
-  const unquoted = firstLine.replace(/"[^"]*"/g, '');
-  const counts = [',', ';', '\t'].map((d) => [d, unquoted.split(d).length - 1] as const);
-  const best = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
-  return best[1] > 0 ? best[0] : ',';
-}
-
-async function sniff(file: string): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a CSV file' : `cannot be read (${code ?? String(error)})`;
-    throw new InputError(file, undefined, why);
-  }
-  try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } catch (error) {
-    throw new InputError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  } finally {
-    await handle.close();
-  }
-}
-
-function refuseBinary(file: string, head: Buffer): void {
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
-    throw new InputError(file, undefined, 'this is a zip file (an Excel .xlsx workbook?), not CSV: save it as "CSV UTF-8" and try again');
-  }
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    throw new InputError(file, undefined, 'the file is UTF-16 encoded: save it as "CSV UTF-8" and try again');
-  }
-  const nul = head.indexOf(0);
-  if (nul >= 0) {
-    const line = head.subarray(0, nul).toString('utf8').split('\n').length;
-    throw new InputError(file, line, 'binary content (a NUL byte): this is not a CSV text file');
-  }
 }
 
 /**
  * Reads a CSV of (user, label) pairs as a stream. File-level problems throw an
- * InputError with the file, line and reason; a bad row is kept with its
- * problem so it can be reported in the results, and the others go on.
+ * InputError; a bad row is kept with its problem so it can be reported in the
+ * results, and the others go on. The same pair twice: the later row is a duplicate.
  */
 export async function readPairs(file: string): Promise<ReadPairsResult> {
-  const head = await sniff(file);
-  if (head.length === 0) throw new InputError(file, undefined, 'the file is empty: expected a header row with user_id and label_id');
-  refuseBinary(file, head);
-  const delimiter = sniffDelimiter(head.toString('utf8'));
-
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_empty_values: true, info: true }),
-  );
   const rows: InputRow[] = [];
-  let headers: string[] | undefined;
-  let userCol = -1;
-  let labelCol = -1;
   const seen = new Map<string, number>();
-  let lastLine = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      lastLine = info.lines;
-      if (headers === undefined) {
-        headers = record.map((h) => h.trim());
-        const keys = headers.map(columnKey);
-        const find = (name: string): number => {
-          const at = keys.flatMap((k, i) => (k === name ? [i] : []));
-          if (at.length > 1) throw new InputError(file, info.lines, `the header has ${at.length} columns that mean ${name === 'userid' ? 'user_id' : 'label_id'}: keep one`);
-          return at[0] ?? -1;
-        };
-        userCol = find('userid');
-        labelCol = find('labelid');
-        if (userCol < 0 || labelCol < 0) {
-          const missing = [userCol < 0 ? 'user_id' : '', labelCol < 0 ? 'label_id' : ''].filter(Boolean).join(' and ');
-          throw new InputError(file, info.lines, `no ${missing} column in the header; the headers found are ${headers.map((h) => JSON.stringify(h)).join(', ')}`);
-        }
-        continue;
-      }
-      const row = rows.length + 1;
-      const user = checkIdCell('user_id', record[userCol]);
-      const label = checkIdCell('label_id', record[labelCol]);
-      const base = {
-        row,
-        line: info.lines,
-        userId: 'id' in user ? user.id : (record[userCol] ?? '').trim(),
-        labelId: 'id' in label ? label.id : (record[labelCol] ?? '').trim(),
-      };
-      if (!('id' in user) || !('id' in label)) {
-        const message = [user, label].flatMap((c) => ('problem' in c ? [c.problem] : [])).join('; ');
-        rows.push({ ...base, problem: { status: 'invalid', message } });
-        continue;
-      }
-      const key = `${base.userId}:${base.labelId}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        rows.push({ ...base, problem: { status: 'duplicate', message: `same pair as row ${first}` } });
-        continue;
-      }
-      seen.set(key, row);
-      rows.push(base);
+  const { headers } = await forEachRecord(file, { userid: 'user_id', labelid: 'label_id' }, (cells, line, { index }) => {
+    const row = rows.length + 1;
+    const rawUser = cells[index.userid!];
+    const rawLabel = cells[index.labelid!];
+    const user = checkIdCell('user_id', rawUser);
+    const label = checkIdCell('label_id', rawLabel);
+    const base = {
+      row,
+      line,
+      userId: 'id' in user ? user.id : (rawUser ?? '').trim(),
+      labelId: 'id' in label ? label.id : (rawLabel ?? '').trim(),
+    };
+    if (!('id' in user) || !('id' in label)) {
+      const message = [user, label].flatMap((c) => ('problem' in c ? [c.problem] : [])).join('; ');
+      rows.push({ ...base, problem: { status: 'invalid', message } });
+      return;
     }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (error instanceof CsvError) {
-      // An unclosed quote swallows the rest of the file: point at the line after the last good row.
-      const unclosed = error.code === 'CSV_QUOTE_NOT_CLOSED';
-      const line = unclosed ? lastLine + 1 : typeof error.lines === 'number' ? error.lines : undefined;
-      const reason = unclosed ? 'a quote is opened here (or just below) and never closed' : error.message;
-      throw new InputError(file, line, `${reason} (${error.code})`);
+    const key = `${base.userId}:${base.labelId}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      rows.push({ ...base, problem: { status: 'duplicate', message: `same pair as row ${first}` } });
+      return;
     }
-    throw new InputError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  if (headers === undefined) throw new InputError(file, undefined, 'the file has no rows: expected a header row with user_id and label_id');
-  return { rows, delimiter, headers };
+    seen.set(key, row);
+    rows.push(base);
+  });
+  return { rows, headers };
 }

@@ -12,8 +12,8 @@ export function escapeFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export function resultRecord(o: Outcome): string[] {
-  return [
+export function resultRecord(o: Outcome, verify = false): string[] {
+  const cells = [
     String(o.row),
     o.userId,
     o.labelId,
@@ -24,13 +24,20 @@ export function resultRecord(o: Outcome): string[] {
     String(o.attempts),
     o.batchId ?? '',
     o.finishedAt,
-  ].map(escapeFormula);
+  ];
+  if (verify) cells.push(o.verified ?? '');
+  return cells.map(escapeFormula);
 }
 
 /** Writes the results file in input order, atomically (temp file, then rename). */
-export async function writeResults(path: string, outcomes: readonly Outcome[]): Promise<void> {
+export async function writeResults(path: string, outcomes: readonly Outcome[], options: { verify?: boolean } = {}): Promise<void> {
+  const verify = options.verify ?? false;
   const sorted = [...outcomes].sort((a, b) => a.row - b.row);
-  const text = stringify(sorted.map(resultRecord), { header: true, columns: [...resultColumns] });
+  const columns = verify ? [...resultColumns, 'verified'] : [...resultColumns];
+  const text = stringify(
+    sorted.map((o) => resultRecord(o, verify)),
+    { header: true, columns },
+  );
   const temp = `${path}.tmp-${process.pid}`;
   await writeFile(temp, text, 'utf8');
   await rename(temp, path);

@@ -1,12 +1,12 @@
-/** What happened to one input row; every row ends in exactly one. */
-export const statuses = ['removed', 'planned', 'invalid', 'duplicate', 'not_found', 'failed', 'deferred'] as const;
+/** What happened to one input row; every row ends in exactly one (`added` is restore's `removed`). */
+export const statuses = ['removed', 'added', 'planned', 'invalid', 'duplicate', 'not_found', 'failed', 'deferred'] as const;
 export type Status = (typeof statuses)[number];
 
 /** Statuses a resumed run keeps; the others are tried again. */
-export const finalStatuses: ReadonlySet<Status> = new Set(['removed', 'invalid', 'duplicate', 'not_found']);
+export const finalStatuses: ReadonlySet<Status> = new Set(['removed', 'added', 'invalid', 'duplicate', 'not_found']);
 
 /** Statuses that count as done for the exit code. */
-export const doneStatuses: ReadonlySet<Status> = new Set(['removed', 'planned', 'duplicate']);
+export const doneStatuses: ReadonlySet<Status> = new Set(['removed', 'added', 'planned', 'duplicate']);
 
 /** A valid (user, label) pair and the 1-based data row it came from. */
 export interface Pair {
@@ -33,4 +33,6 @@ export interface Outcome {
   attempts: number;
   batchId?: string | undefined;
   finishedAt: string;
+  /** With --verify: whether a read-back confirmed the change. */
+  verified?: 'yes' | 'no' | undefined;
 }

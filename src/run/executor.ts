@@ -16,6 +16,8 @@ export type RunEvent =
 
 export interface ExecutorOptions {
   client: ZohoClient;
+  /** `remove` takes pairs off (the default); `add` puts them back, label-side batches only (restore). */
+  action?: 'remove' | 'add';
   concurrency: number;
   retries: number;
   helpCenterId?: string | undefined;
@@ -105,13 +107,14 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
 
   const call = async (batch: Batch): Promise<MassActionResponse | undefined> => {
     if (batch.by === 'user') {
+      if (options.action === 'add') throw new TypeError('adding is planned by label only');
       return options.client.call('removeLabelsFromUser', {
         path: { userId: batch.key },
         query: options.helpCenterId === undefined ? {} : { helpCenterId: options.helpCenterId },
         body: { labelIds: batch.ids },
       });
     }
-    await options.client.call('removeUsersFromLabel', { path: { labelId: batch.key }, body: { userIds: batch.ids } });
+    await options.client.call(options.action === 'add' ? 'addUsersToLabel' : 'removeUsersFromLabel', { path: { labelId: batch.key }, body: { userIds: batch.ids } });
     return undefined;
   };
 
@@ -125,7 +128,7 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
     } catch (e) {
       return failure(batch, e);
     }
-    if (batch.by === 'label') return batch.rows.map((r) => outcome(r, 'removed', batch.id, { httpStatus: 204 }));
+    if (batch.by === 'label') return batch.rows.map((r) => outcome(r, options.action === 'add' ? 'added' : 'removed', batch.id, { httpStatus: 204 }));
     // By user: a 200 whose per-ID results can differ; each lands on its own row.
     return batch.ids.map((labelId, i) => {
       const row = batch.rows[i]!;

@@ -18,6 +18,7 @@ export interface RunSummary {
   exitCode: number;
   stoppedBy?: 'auth' | 'credits' | undefined;
   batchSizeCap?: number | undefined;
+  verified?: { by: 'label' | 'user' | 'none'; reads: number; failed: number } | undefined;
 }
 
 export function countStatuses(outcomes: Iterable<Outcome>): Record<Status, number> {
@@ -35,6 +36,11 @@ export function formatSummary(s: RunSummary): string {
       ? `  plan: ${s.labels} labels, ${s.users} users, ${s.batches} batches (${s.grouping}), ${s.calls} calls`
       : `  ${s.calls} calls (${s.retries} retries), ${s.batches} batches (${s.grouping}), ${(s.elapsedMs / 1000).toFixed(1)} s, ${Math.round(s.pairsPerSecond)} pairs/s`,
   ];
+  if (s.verified) {
+    lines.push(
+      `  verified by reading back ${s.verified.reads} ${s.verified.by === 'label' ? 'labels' : 'users'}: ${s.verified.failed === 0 ? 'every change confirmed' : `${s.verified.failed} NOT confirmed (verified=no in the results)`}`,
+    );
+  }
   if (s.batchSizeCap !== undefined) lines.push(`  Zoho refused the batch size: batches were cut to ${s.batchSizeCap} IDs; use --batch-size ${s.batchSizeCap} next time`);
   lines.push(`  results: ${s.out}`);
   return lines.join('\n') + '\n';

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ZdlabelsError } from '../errors/ZdlabelsError.js';
+import { InputError } from '../errors/InputError.js';
+import { exitCodes } from '../exitCodes.js';
+import type { Io } from '../io.js';
+import { sha256File } from '../rows/digest.js';
+import { writeMembers } from '../rows/members.js';
+import { readKeep } from '../rows/readKeep.js';
+import { readPairs } from '../rows/readPairs.js';
+import { confirm } from '../run/confirm.js';
+import { clientFor, runFlow, type RunOptions } from '../run/flow.js';
+import { findLabel, labelMembers } from '../run/members.js';
+import { checkId, validateRunOptions } from './options.js';
+
+export interface ReconcileOptions extends RunOptions {
+  label: string;
+  keep: string;
+  check: boolean;
+  yes: boolean;
+  out?: string | undefined;
+}
+
+/**
+ * `zdlabels reconcile`: members of the label who are not on the keep list are
+ * removed; nobody is ever added. `--check` only reports the drift (exit 4 if any).
+ */
+export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<number> {
+  validateRunOptions(options);
+  checkId('label', options.label);
+  const keepFile = resolve(io.cwd, options.keep);
+  const keep = await readKeep(keepFile);
+  const client = clientFor(io, options);
+  const label = await findLabel(client, options.label);
+  const out = resolve(io.cwd, options.out ?? `reconcile-${options.label}.results.csv`);
+  const planFile = `${out.replace(/(\.results)?\.csv$/i, '')}.plan.csv`;
+  const name = `"${label.name ?? ''}" (${options.label})`;
+
+  let members: Awaited<ReturnType<typeof labelMembers>> = [];
+  if (!(options.resume && !options.check)) {
+    members = await labelMembers(client, options.label);
+    const drift = members.filter((m) => !keep.has(m.userId));
+    const memberIds = new Set(members.map((m) => m.userId));
+    const notMembers = [...keep].filter((u) => !memberIds.has(u)).length;
+    if (options.check) {
+      const report = { label: options.label, name: label.name, members: members.length, keep: keep.size, drift: drift.length, wouldRemove: drift.map((m) => ({ userId: m.userId, name: m.name, email: m.email })), keepNotMembers: notMembers };
+      if (options.json) io.stdout.write(`${JSON.stringify(report)}\n`);
+      io.stderr.write(`reconcile --check ${name}: ${members.length} members, ${keep.size} on the keep list\n`);
+      if (drift.length === 0) io.stderr.write('  no drift: every member is on the keep list\n');
+      else {
+        io.stderr.write(`  drift: ${drift.length} member(s) not on the keep list would be removed:\n`);
+        for (const m of drift.slice(0, 100)) io.stderr.write(`    ${m.userId}  ${m.name}  ${m.email}\n`);
+        if (drift.length > 100) io.stderr.write(`    … and ${drift.length - 100} more (--json lists them all)\n`);
+      }
+      if (notMembers > 0) io.stderr.write(`  ${notMembers} user(s) on the keep list do not hold the label (reconcile never adds)\n`);
+      return drift.length === 0 ? exitCodes.ok : exitCodes.drift;
+    }
+    // A truncated desired-state file must not wipe a label.
+    const limit = options.maxRemovals ?? Math.floor(members.length / 2);
+    if (keep.size === 0 && options.maxRemovals === undefined) {
+      throw new ZdlabelsError('SAFETY_LIMIT', `the keep file ${keepFile} lists nobody: that would remove all ${members.length} members of ${name}; nothing was sent. If that is the intent, use retire-label, or pass --max-removals ${members.length}.`);
+    }
+    if (drift.length > limit) {
+      throw new ZdlabelsError('SAFETY_LIMIT', `reconcile would remove ${drift.length} of ${members.length} members of ${name}, more than --max-removals ${limit}${options.maxRemovals === undefined ? ' (default: half the members)' : ''}; nothing was sent. Check ${keepFile}, or raise --max-removals if this is intended.`);
+    }
+    await writeMembers(planFile, drift);
+  } else if (!existsSync(planFile)) {
+    throw new InputError(planFile, undefined, 'no plan of an earlier run to resume from');
+  }
+  const { rows } = await readPairs(planFile);
+  const { exitCode } = await runFlow(
+    {
+      command: 'reconcile',
+      action: 'remove',
+      rows,
+      source: { path: planFile, sha256: await sha256File(planFile) },
+      out,
+      options: { ...options, maxRemovals: undefined },
+      client,
+      confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove ${pending.length} users who are not on the keep list from label ${name}?`),
+      resumeHint: `zdlabels reconcile --label ${options.label} --keep ${options.keep} --resume --yes --out ${out}`,
+      notes: members.length > 0 ? [`reconcile ${name}: ${members.length} members, ${keep.size} on the keep list; nobody is ever added`] : [],
+    },
+    io,
+  );
+  return exitCode;
+}

@@ -1,0 +1,28 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import { escapeFormula } from './results.js';
+
+/** One label membership as exported: the first two columns make it valid `remove` input. */
+export interface MemberRow {
+  userId: string;
+  labelId: string;
+  name: string;
+  email: string;
+  assignedTime: string;
+}
+
+export const memberColumns = ['user_id', 'label_id', 'name', 'email', 'assigned_time'];
+
+export function membersCsv(rows: readonly MemberRow[]): string {
+  return stringify(
+    rows.map((r) => [r.userId, r.labelId, r.name, r.email, r.assignedTime].map(escapeFormula)),
+    { header: true, columns: memberColumns },
+  );
+}
+
+/** Writes members atomically (temp file, then rename). */
+export async function writeMembers(path: string, rows: readonly MemberRow[]): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}`;
+  await writeFile(temp, membersCsv(rows), 'utf8');
+  await rename(temp, path);
+}

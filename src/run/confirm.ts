@@ -1,0 +1,20 @@
+import { createInterface } from 'node:readline/promises';
+import type { Io } from '../io.js';
+
+/**
+ * Asks a yes/no question on the terminal. Without a TTY it never prompts and
+ * answers no: unattended runs must say --yes.
+ */
+export async function confirm(io: Io, question: string): Promise<boolean> {
+  if (!io.stdin?.isTTY || !io.stderr.isTTY) {
+    io.stderr.write(`${question} — no terminal to ask on; pass --yes to proceed unattended.\n`);
+    return false;
+  }
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
