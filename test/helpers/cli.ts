@@ -12,14 +12,24 @@ export interface CliResult {
 }
 
 /** Runs zdlabels in-process with its own streams, environment and working directory. */
-export async function cli(argv: string[], options: { env?: Record<string, string>; cwd: string }): Promise<CliResult> {
+export async function cli(argv: string[], options: { env?: Record<string, string>; cwd: string; ttyAnswer?: string }): Promise<CliResult> {
+  const tty = options.ttyAnswer !== undefined;
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty });
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: tty });
   let out = '';
   let err = '';
+  let answered = false;
   stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await run(argv, { stdout, stderr, env: options.env ?? {}, cwd: options.cwd, interrupted: new Promise(() => {}) });
+  stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    // a person at a terminal answers the first question once
+    if (tty && !answered && err.includes('[y/N]')) {
+      answered = true;
+      stdin.write(`${options.ttyAnswer}\n`);
+    }
+  });
+  const code = await run(argv, { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd, interrupted: new Promise(() => {}) });
   return { code, stdout: out, stderr: err };
 }
 
