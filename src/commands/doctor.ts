@@ -77,7 +77,7 @@ export async function doctorCommand(options: { envNames?: Partial<EnvNames> | un
       io.stdout.write(`    ${hc.id}  ${hc.name ?? ''}\n`);
       const labels = await listAll(client, 'listLabels', { query: { helpCenterId: hc.id } });
       io.stdout.write(`      ${labels.length} label(s):\n`);
-      for (const l of labels) io.stdout.write(`      ${l.id}  ${l.name ?? ''}  (${String(l.count ?? '?')} members)\n`);
+      for (const l of labels) io.stdout.write(`        ${l.id}  ${l.name ?? ''}  (${String(l.count ?? '?')} members)\n`);
     }
   } catch (error) {
     bad(`help centers and labels: ${explain(error, config)}`);
