@@ -7,6 +7,8 @@ import { reconcileCommand } from './commands/reconcile.js';
 import { removeCommand } from './commands/remove.js';
 import { restoreCommand } from './commands/restore.js';
 import { retireLabelCommand } from './commands/retireLabel.js';
+import { runJobCommand } from './commands/run.js';
+import { jobSchema } from './jobs/loadJob.js';
 import { UsageError } from './errors/UsageError.js';
 import type { Io } from './io.js';
 import type { RunOptions } from './run/flow.js';
@@ -142,6 +144,72 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
       (a) => select(() => restoreCommand({ results: a.results, out: a.out, ...runOptions(a) }, io)),
     )
     .command(
+      'run <job>',
+      'Run a job file (JSON; see `zdlabels schema`) under its overlap lock; any option given here overrides the job',
+      (y) =>
+        y
+          .positional('job', { type: 'string', demandOption: true, describe: 'Job file' })
+          .option('input', { type: 'string' })
+          .option('label', { type: 'string' })
+          .option('keep', { type: 'string' })
+          .option('snapshot', { type: 'string' })
+          .option('out', { type: 'string', describe: 'Overrides the job\'s out (placeholders {job}, {date}, {time} work)' })
+          .option('by', { choices: ['label', 'user', 'auto'] as const })
+          .option('concurrency', { type: 'number' })
+          .option('batch-size', { type: 'number' })
+          .option('retries', { type: 'number' })
+          .option('dry-run', { type: 'boolean' })
+          .option('verify', { type: 'boolean' })
+          .option('max-removals', { type: 'number' })
+          .option('help-center-id', { type: 'string' })
+          .option('yes', { type: 'boolean' })
+          .option('check', { type: 'boolean' })
+          .option('resume', { type: 'boolean' })
+          .option('timeout', { type: 'number' })
+          .option('verbose', { type: 'boolean' })
+          .option('json', { type: 'boolean' })
+          .option('retry-base-ms', { type: 'number', hidden: true }),
+      (a) =>
+        select(() =>
+          runJobCommand(
+            a.job,
+            {
+              input: a.input,
+              label: a.label,
+              keep: a.keep,
+              snapshot: a.snapshot,
+              out: a.out,
+              by: a.by,
+              concurrency: a.concurrency,
+              batchSize: a['batch-size'],
+              retries: a.retries,
+              dryRun: a['dry-run'],
+              verify: a.verify,
+              maxRemovals: a['max-removals'],
+              helpCenterId: a['help-center-id'],
+              yes: a.yes,
+              check: a.check,
+              resume: a.resume,
+              timeout: a.timeout,
+              verbose: a.verbose,
+              json: a.json,
+              retryBaseMs: a['retry-base-ms'],
+            },
+            io,
+          ),
+        ),
+    )
+    .command(
+      'schema',
+      'Print the JSON Schema of job files',
+      (y) => y,
+      () =>
+        select(async () => {
+          io.stdout.write(`${JSON.stringify(jobSchema, null, 2)}\n`);
+          return 0;
+        }),
+    )
+    .command(
       'doctor',
       'Check data centre, token refresh, org id and scopes; list help centers and labels',
       (y) => y.option('timeout', { type: 'number', default: 30 }),
@@ -196,6 +264,10 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           ),
         ),
     )
+    .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, global: true, describe: 'text for people; json: one object per event on stderr' })
+    .middleware((a) => {
+      io.logFormat = a['log-format'];
+    })
     .demandCommand(1, 'Name a command; `zdlabels --help` lists them.')
     .strict()
     .help()

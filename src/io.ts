@@ -5,6 +5,8 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** `--log-format`: text for people (default), json for log shippers. */
+  logFormat?: 'text' | 'json';
   /** Resolves when the user asks to stop (Ctrl-C); commands that serve wait on it. */
   interrupted: Promise<void>;
 }

@@ -14,9 +14,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return handler ? await handler() : 0;
   } catch (error) {
     if (error instanceof ZdlabelsError) {
-      io.stderr.write(`zdlabels: ${error.message}\n`);
-      if (error.code === 'USAGE') io.stderr.write('Run `zdlabels --help` for usage.\n');
-      return exitCodeFor(error.code);
+      const exitCode = exitCodeFor(error.code);
+      if (io.logFormat === 'json') io.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), event: 'error', code: error.code, message: error.message, exitCode })}\n`);
+      else {
+        io.stderr.write(`zdlabels: ${error.message}\n`);
+        if (error.code === 'USAGE') io.stderr.write('Run `zdlabels --help` for usage.\n');
+      }
+      return exitCode;
     }
     // Not one of ours: a bug. Show everything so it can be reported.
     io.stderr.write(`zdlabels: internal error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

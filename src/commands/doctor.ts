@@ -3,6 +3,7 @@ import { TokenRefreshError } from '../errors/TokenRefreshError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { exitCodes } from '../exitCodes.js';
 import type { Io } from '../io.js';
+import { colours } from '../log.js';
 import { requiredScopes } from '../zoho/classify.js';
 import { ZohoClient } from '../zoho/client.js';
 import { configFromEnv, type EnvNames, type ZohoConfig } from '../zoho/config.js';
@@ -31,8 +32,9 @@ function explain(error: unknown, config: ZohoConfig): string {
  * Exit 0 when healthy, 3 otherwise.
  */
 export async function doctorCommand(options: { envNames?: Partial<EnvNames> | undefined; timeoutMs?: number | undefined }, io: Io): Promise<number> {
-  const ok = (line: string) => io.stdout.write(`✔ ${line}\n`);
-  const bad = (line: string) => io.stdout.write(`✘ ${line}\n`);
+  const c = colours(io.stdout, io.env);
+  const ok = (line: string) => io.stdout.write(`${c.green('✔')} ${line}\n`);
+  const bad = (line: string) => io.stdout.write(`${c.red('✘')} ${line}\n`);
   let config: ZohoConfig;
   try {
     config = configFromEnv(io.env, { requireOrgId: false, ...(options.envNames ? { names: options.envNames } : {}) });

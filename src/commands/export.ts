@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors/UsageError.js';
 import type { Io } from '../io.js';
+import { loggerFor } from '../log.js';
 import { membersCsv, writeMembers, type MemberRow } from '../rows/members.js';
 import { clientFor } from '../run/flow.js';
 import { findLabel, labelMembers } from '../run/members.js';
+import { retryRead } from '../run/retry.js';
 import { listAll } from '../zoho/pager.js';
 import type { EnvNames } from '../zoho/config.js';
 import { checkId } from './options.js';
@@ -26,15 +28,15 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   options.labels.forEach((l) => checkId('label', l));
   if (options.helpCenterId !== undefined) checkId('help-center-id', options.helpCenterId);
   if (options.allLabels === (options.labels.length > 0)) throw new UsageError('Give --label ID (one or more) or --all-labels, not both and not neither');
-  const client = clientFor(io, options);
+  const client = clientFor(io, { ...options, envNames: options.envNames });
   const labelIds = options.allLabels
-    ? (await listAll(client, 'listLabels', { query: options.helpCenterId === undefined ? {} : { helpCenterId: options.helpCenterId } })).map((l) => l.id)
+    ? (await listAll(client, 'listLabels', { query: options.helpCenterId === undefined ? {} : { helpCenterId: options.helpCenterId } }, retryRead)).map((l) => l.id)
     : options.labels;
   if (!options.allLabels) for (const id of labelIds) await findLabel(client, id);
   const rows: MemberRow[] = [];
   for (const id of labelIds) rows.push(...(await labelMembers(client, id)));
   if (options.out === undefined) io.stdout.write(membersCsv(rows));
   else await writeMembers(resolve(io.cwd, options.out), rows);
-  io.stderr.write(`exported ${rows.length} memberships of ${labelIds.length} label(s)${options.out === undefined ? '' : ` to ${resolve(io.cwd, options.out)}`}\n`);
+  loggerFor(io).say(`exported ${rows.length} memberships of ${labelIds.length} label(s)${options.out === undefined ? '' : ` to ${resolve(io.cwd, options.out)}`}`);
   return 0;
 }

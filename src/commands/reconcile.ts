@@ -4,6 +4,7 @@ import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { InputError } from '../errors/InputError.js';
 import { exitCodes } from '../exitCodes.js';
 import type { Io } from '../io.js';
+import { loggerFor } from '../log.js';
 import { sha256File } from '../rows/digest.js';
 import { writeMembers } from '../rows/members.js';
 import { readKeep } from '../rows/readKeep.js';
@@ -45,14 +46,19 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     if (options.check) {
       const report = { label: options.label, name: label.name, members: members.length, keep: keep.size, drift: drift.length, wouldRemove: drift.map((m) => ({ userId: m.userId, name: m.name, email: m.email })), keepNotMembers: notMembers };
       if (options.json) io.stdout.write(`${JSON.stringify(report)}\n`);
-      io.stderr.write(`reconcile --check ${name}: ${members.length} members, ${keep.size} on the keep list\n`);
-      if (drift.length === 0) io.stderr.write('  no drift: every member is on the keep list\n');
+      const log = loggerFor(io);
+      if (log.json) log.event('drift', report);
       else {
-        io.stderr.write(`  drift: ${drift.length} member(s) not on the keep list would be removed:\n`);
-        for (const m of drift.slice(0, 100)) io.stderr.write(`    ${m.userId}  ${m.name}  ${m.email}\n`);
-        if (drift.length > 100) io.stderr.write(`    … and ${drift.length - 100} more (--json lists them all)\n`);
+        const lines = [`reconcile --check ${name}: ${members.length} members, ${keep.size} on the keep list`];
+        if (drift.length === 0) lines.push('  no drift: every member is on the keep list');
+        else {
+          lines.push(`  drift: ${drift.length} member(s) not on the keep list would be removed:`);
+          for (const m of drift.slice(0, 100)) lines.push(`    ${m.userId}  ${m.name}  ${m.email}`);
+          if (drift.length > 100) lines.push(`    … and ${drift.length - 100} more (--json lists them all)`);
+        }
+        if (notMembers > 0) lines.push(`  ${notMembers} user(s) on the keep list do not hold the label (reconcile never adds)`);
+        for (const l of lines) log.say(l);
       }
-      if (notMembers > 0) io.stderr.write(`  ${notMembers} user(s) on the keep list do not hold the label (reconcile never adds)\n`);
       return drift.length === 0 ? exitCodes.ok : exitCodes.drift;
     }
     // A truncated desired-state file must not wipe a label.

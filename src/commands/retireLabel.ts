@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors/InputError.js';
 import type { Io } from '../io.js';
+import { loggerFor } from '../log.js';
 import { sha256File } from '../rows/digest.js';
 import { writeMembers } from '../rows/members.js';
 import { readPairs } from '../rows/readPairs.js';
@@ -34,7 +35,7 @@ export async function retireLabelCommand(options: RetireLabelOptions, io: Io): P
   } else {
     const members = await labelMembers(client, options.label);
     await writeMembers(snapshot, members);
-    io.stderr.write(`snapshot: ${members.length} members of "${label.name ?? options.label}" written to ${snapshot}\n`);
+    loggerFor(io).say(`snapshot: ${members.length} members of "${label.name ?? options.label}" written to ${snapshot}`);
   }
   const { rows } = await readPairs(snapshot);
   const name = `"${label.name ?? ''}" (${options.label})`;

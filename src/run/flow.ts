@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { InputError } from '../errors/InputError.js';
 import { exitCodes } from '../exitCodes.js';
 import type { Io } from '../io.js';
+import { loggerFor, type Logger } from '../log.js';
 import { planBatches, type Grouping, type Plan } from '../plan/plan.js';
 import { Journal, readJournal } from '../rows/journal.js';
 import { writeResults } from '../rows/results.js';
@@ -31,7 +35,12 @@ export interface RunOptions {
   retryBaseMs?: number | undefined;
   /** Where the credentials are when not the default ZOHO_* names (job files). */
   envNames?: Partial<EnvNames> | undefined;
+  /** The job's name, when run from a job file. */
+  job?: string | undefined;
 }
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+export const toolVersion = version;
 
 export interface FlowSpec {
   command: string;
@@ -57,14 +66,47 @@ export interface FlowResult {
   outcomes: Outcome[];
 }
 
-export function clientFor(io: Io, options: Pick<RunOptions, 'verbose' | 'timeoutMs' | 'envNames'>, onEvent?: (line: string) => void): ZohoClient {
+/** A client from the environment, logging calls (with --verbose) and token refreshes. */
+export function clientFor(io: Io, options: Pick<RunOptions, 'verbose' | 'timeoutMs' | 'envNames'>, log: Logger = loggerFor(io, options.verbose)): ZohoClient {
   const config = configFromEnv(io.env, options.envNames ? { names: options.envNames } : {});
   return new ZohoClient({
     config,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    onCall: options.verbose ? (e) => io.stderr.write(`${e.method} ${e.path} ${e.status ?? e.errorCode ?? '-'} ${Math.round(e.ms)}ms${e.ids.length ? ` ids=${e.ids.join(',')}` : ''}\n`) : undefined,
-    ...(onEvent ? { onTokenRefresh: () => onEvent('token refreshed') } : {}),
+    onCall: options.verbose
+      ? (e) =>
+          log.event('call', { method: e.method, path: e.path, status: e.status, errorCode: e.errorCode, ms: Math.round(e.ms), ids: e.ids }, {
+            line: `${e.method} ${e.path} ${e.status ?? e.errorCode ?? '-'} ${Math.round(e.ms)}ms${e.ids.length ? ` ids=${e.ids.join(',')}` : ''}`,
+          })
+      : undefined,
+    onTokenRefresh: () => log.event('token_refresh', {}),
   });
+}
+
+/** The run manifest: what ran, on what, with which options, and how it ended. Beside the results. */
+async function writeManifest(spec: FlowSpec, summary: RunSummary, startedAt: string): Promise<string> {
+  const path = `${spec.out.replace(/\.csv$/i, '')}.manifest.json`;
+  const { envNames: _names, ...options } = spec.options;
+  const manifest = {
+    job: spec.options.job ?? null,
+    command: spec.command,
+    toolVersion,
+    input: spec.source.path,
+    inputSha256: spec.source.sha256,
+    results: spec.out,
+    options,
+    startedAt,
+    endedAt: new Date().toISOString(),
+    rows: summary.rows,
+    counts: summary.counts,
+    calls: summary.calls,
+    retries: summary.retries,
+    exitCode: summary.exitCode,
+    stoppedBy: summary.stoppedBy ?? null,
+  };
+  const temp = `${path}.tmp-${process.pid}`;
+  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(temp, path);
+  return path;
 }
 
 /**
@@ -73,8 +115,11 @@ export function clientFor(io: Io, options: Pick<RunOptions, 'verbose' | 'timeout
  */
 export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
   const { options } = spec;
+  const log = loggerFor(io, options.verbose);
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   const journalPath = `${spec.out}.journal`;
+  await mkdir(dirname(spec.out), { recursive: true });
   const stamp = new Date().toISOString();
   const outcomes = new Map<number, Outcome>();
   for (const r of spec.rows) {
@@ -88,7 +133,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
       throw new InputError(journalPath, 1, `this journal was written for another version of the input (${journal.header.input}); run without --resume, or give --out of the run to resume`);
     }
     for (const [row, o] of journal.outcomes) if (finalStatuses.has(o.status)) outcomes.set(row, o);
-    if (journal.skipped > 0) io.stderr.write(`resume: skipped ${journal.skipped} torn line(s) of ${journalPath}\n`);
+    if (journal.skipped > 0) log.say(`resume: skipped ${journal.skipped} torn line(s) of ${journalPath}`);
   }
 
   const pending: Pair[] = spec.rows.filter((r) => !outcomes.has(r.row)).map(({ row, userId, labelId }) => ({ row, userId, labelId }));
@@ -109,18 +154,21 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
     for (const p of pending) outcomes.set(p.row, { ...p, status: 'planned', attempts: 0, batchId: batchOf.get(p.row), finishedAt: stamp });
     run.calls = plan.batches.length;
   } else {
-    const client = spec.client ?? clientFor(io, options);
+    const client = spec.client ?? clientFor(io, options, log);
     if (pending.length > 0 && spec.confirm && !(await spec.confirm(plan, pending))) {
       throw new ZdlabelsError('SAFETY_LIMIT', 'not confirmed: nothing was sent. Pass --yes to run without asking (cron, CI).');
     }
-    if (existsSync(journalPath) && !options.resume) io.stderr.write(`note: replacing the journal of an earlier run at ${journalPath} (use --resume to continue it instead)\n`);
+    if (existsSync(journalPath) && !options.resume) log.say(`note: replacing the journal of an earlier run at ${journalPath} (use --resume to continue it instead)`);
+    log.event('run_start', { command: spec.command, job: options.job ?? null, input: spec.source.path, out: spec.out, rows: spec.rows.length, pending: pending.length, batches: plan.batches.length, grouping: plan.grouping });
     const journal = options.resume ? Journal.append(journalPath) : Journal.create(journalPath, { input: spec.source.path, sha256: spec.source.sha256, rows: spec.rows.length, startedAt: stamp });
     if (!options.resume) journal.record([...outcomes.values()]);
-    const progress = startProgress(io.stderr, pending.length);
+    const progress = log.json ? { tick: () => {}, stop: () => {} } : startProgress(io.stderr, pending.length);
     let finished = 0;
     const onEvent = (e: RunEvent): void => {
-      if (options.verbose && e.type !== 'batch') io.stderr.write(`${JSON.stringify(e)}\n`);
-      if (e.type === 'stop') io.stderr.write(`stopping: ${e.message}\n`);
+      const { type, ...fields } = e;
+      if (e.type === 'stop') log.event('stop', fields, { line: `stopping: ${e.message}`, always: true });
+      else if (e.type === 'batch') log.event('batch_done', fields, { line: `batch ${e.batchId}: ${JSON.stringify(e.statuses)}` });
+      else log.event(type, fields);
     };
     try {
       run = await execute(plan.batches, pairs, {
@@ -175,14 +223,16 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
     batchSizeCap: run.batchSizeCap,
     ...(verification ? { verified: { by: verification.by, reads: verification.targets, failed: verification.failed } } : {}),
   };
-  io.stderr.write(formatSummary(summary));
+  const manifest = await writeManifest(spec, summary, startedAt);
+  if (log.json) log.event('run_end', { ...summary, manifest });
+  else io.stderr.write(formatSummary(summary));
   if (stop) {
     const what = stop.reason === 'auth' ? 'Authentication was refused' : "The organization's API credits for the day ran out";
-    io.stderr.write(`${what}: ${counts.deferred} rows deferred. ${stop.error.message}\n`);
+    log.say(`${what}: ${counts.deferred} rows deferred. ${stop.error.message}`);
     const back = stop.retryAfterSeconds ? ` after ${new Date(Date.now() + stop.retryAfterSeconds * 1000).toISOString()}` : '';
-    io.stderr.write(`Resume${back} with: ${spec.resumeHint}\n`);
+    log.say(`Resume${back} with: ${spec.resumeHint}`);
   }
-  for (const note of spec.notes ?? []) io.stderr.write(`${note}\n`);
+  for (const note of spec.notes ?? []) log.say(note);
   if (options.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
   return { exitCode, summary, outcomes: all };
 }
