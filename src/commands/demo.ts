@@ -3,25 +3,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
 import { loadSeed } from '../emulator/seed.js';
 import { startEmulator } from '../emulator/server.js';
 import { InputError } from '../errors/InputError.js';
+import { loadJob } from '../jobs/loadJob.js';
 import type { Io } from '../io.js';
 import { readPairs } from '../rows/readPairs.js';
 import { removeCommand } from './remove.js';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-// The keys of a remove job that the demo uses (job files get their full schema with `zdlabels run`).
-const demoJob = z.object({
-  name: z.string(),
-  action: z.literal('remove'),
-  input: z.string(),
-  by: z.enum(['label', 'user', 'auto']).default('auto'),
-  concurrency: z.number().int().min(1).default(5),
-  batchSize: z.number().int().min(1).default(50),
-});
 
 /**
  * `zdlabels demo`: starts the emulator with the demo seed, runs the demo remove
@@ -31,12 +21,8 @@ const demoJob = z.object({
 export async function demoCommand(options: { job?: string | undefined; seed?: string | undefined }, io: Io): Promise<number> {
   const jobFile = resolve(io.cwd, options.job ?? join(packageRoot, 'jobs', 'demo.json'));
   const seedFile = resolve(io.cwd, options.seed ?? join(packageRoot, 'fixtures', 'demo', 'seed.json'));
-  let job: z.output<typeof demoJob>;
-  try {
-    job = demoJob.parse(JSON.parse(await readFile(jobFile, 'utf8')));
-  } catch (error) {
-    throw new InputError(jobFile, undefined, `not a usable demo job: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const job = await loadJob(jobFile);
+  if (job.action !== 'remove' || job.input === undefined) throw new InputError(jobFile, undefined, 'the demo runs a remove job (action "remove" with an input)');
   const input = resolve(dirname(jobFile), job.input);
   const emulator = await startEmulator({ seed: await loadSeed(seedFile), latencyMs: 20 });
   try {
@@ -50,7 +36,7 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     const outDir = await mkdtemp(join(tmpdir(), 'zdlabels-demo-'));
     const out = join(outDir, 'remove.results.csv');
     const code = await removeCommand(
-      { input, out, by: job.by, dryRun: false, concurrency: job.concurrency, batchSize: job.batchSize, retries: 5, resume: false, verify: false, verbose: false, json: false },
+      { input, out, by: job.by ?? 'auto', dryRun: false, concurrency: job.concurrency ?? 5, batchSize: job.batchSize ?? 50, retries: 5, resume: false, verify: false, verbose: false, json: false },
       { ...io, env: emulator.env },
     );
 

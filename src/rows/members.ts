@@ -1,4 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { escapeFormula } from './results.js';
 
@@ -22,6 +23,7 @@ export function membersCsv(rows: readonly MemberRow[]): string {
 
 /** Writes members atomically (temp file, then rename). */
 export async function writeMembers(path: string, rows: readonly MemberRow[]): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   await writeFile(temp, membersCsv(rows), 'utf8');
   await rename(temp, path);

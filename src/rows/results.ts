@@ -1,4 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Outcome } from './types.js';
 
@@ -38,6 +39,7 @@ export async function writeResults(path: string, outcomes: readonly Outcome[], o
     sorted.map((o) => resultRecord(o, verify)),
     { header: true, columns },
   );
+  await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   await writeFile(temp, text, 'utf8');
   await rename(temp, path);

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
-import pRetry from 'p-retry';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import type { Outcome } from '../rows/types.js';
 import type { ZohoClient } from '../zoho/client.js';
 import { listAll } from '../zoho/pager.js';
+import { retryRead } from './retry.js';
 
 export interface VerifyResult {
   /** 'label': read the touched labels' members; 'user': the touched users' labels. */
@@ -11,9 +11,6 @@ export interface VerifyResult {
   targets: number;
   failed: number;
 }
-
-const retrying = <T>(fn: () => Promise<T>) =>
-  pRetry(fn, { retries: 4, minTimeout: 200, randomize: true, shouldRetry: ({ error }) => error instanceof ZohoApiError && error.kind === 'retryable' });
 
 /**
  * Reads back what the writes changed and marks each written row `verified`
@@ -39,11 +36,11 @@ export async function verifyOutcomes(
       limit(async () => {
         try {
           if (by === 'label') {
-            const members = await retrying(() => listAll(client, 'listLabelUsers', { path: { labelId: key } }));
+            const members = await listAll(client, 'listLabelUsers', { path: { labelId: key } }, retryRead);
             for (const m of members) held.add(`${m.id}:${key}`);
           } else {
             const query = options.helpCenterId === undefined ? {} : { helpCenterId: options.helpCenterId };
-            const labelsOfUser = await retrying(() => listAll(client, 'listUserLabels', { path: { userId: key }, query }));
+            const labelsOfUser = await listAll(client, 'listUserLabels', { path: { userId: key }, query }, retryRead);
             for (const l of labelsOfUser) held.add(`${key}:${l.id}`);
           }
         } catch (error) {

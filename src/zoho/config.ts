@@ -27,7 +27,7 @@ export const envNames = {
   accessToken: 'ZOHO_ACCESS_TOKEN',
 } as const;
 
-export type EnvNames = { [K in keyof typeof envNames]: string };
+export type EnvNames = { -readonly [K in keyof typeof envNames]: string };
 
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');

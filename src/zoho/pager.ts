@@ -20,15 +20,19 @@ export async function* paginate<K extends ListName>(
   name: K,
   args: ListArgs<K> = {},
   pageSize = MAX_PAGE,
+  /** Wraps each page's call (a retry policy, for instance). */
+  through: <T>(call: () => Promise<T>) => Promise<T> = (call) => call(),
 ): AsyncGenerator<Item<K>> {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) {
     throw new TypeError(`Expected \`pageSize\` to be an integer from 1 to ${MAX_PAGE}, got \`${pageSize}\``);
   }
   for (let from = 1; ; from += pageSize) {
-    const page = (await client.call(name, {
-      ...(args.path ? { path: args.path } : {}),
-      query: { ...(args.query ?? {}), from, limit: pageSize },
-    } as never)) as { data?: Item<K>[] } | undefined;
+    const page = (await through(() =>
+      client.call(name, {
+        ...(args.path ? { path: args.path } : {}),
+        query: { ...(args.query ?? {}), from, limit: pageSize },
+      } as never),
+    )) as { data?: Item<K>[] } | undefined;
     const items = page?.data ?? [];
     yield* items;
     if (items.length < pageSize) return;
@@ -39,8 +43,9 @@ export async function listAll<K extends ListName>(
   client: ZohoClient,
   name: K,
   args: ListArgs<K> = {},
+  through?: <T>(call: () => Promise<T>) => Promise<T>,
 ): Promise<Item<K>[]> {
   const out: Item<K>[] = [];
-  for await (const item of paginate(client, name, args)) out.push(item);
+  for await (const item of paginate(client, name, args, MAX_PAGE, through)) out.push(item);
   return out;
 }

@@ -1,0 +1,87 @@
+import { dirname, resolve } from 'node:path';
+import type { Io } from '../io.js';
+import { loggerFor } from '../log.js';
+import { expandTemplate, type EnvVariable, type Job } from '../jobs/job.js';
+import { acquireLock } from '../jobs/lock.js';
+import { loadJob } from '../jobs/loadJob.js';
+import type { RunOptions } from '../run/flow.js';
+import type { EnvNames } from '../zoho/config.js';
+import { exportCommand } from './export.js';
+import { reconcileCommand } from './reconcile.js';
+import { removeCommand } from './remove.js';
+import { restoreCommand } from './restore.js';
+import { retireLabelCommand } from './retireLabel.js';
+
+/** Options given on the command line; they win over the job's. Paths are relative to the caller's folder. */
+export type JobOverrides = Partial<Omit<Job, 'name' | 'action' | 'env' | 'description'>> & {
+  resume?: boolean | undefined;
+  verbose?: boolean | undefined;
+  json?: boolean | undefined;
+  retryBaseMs?: number | undefined;
+};
+
+const envKeys: Record<EnvVariable, keyof EnvNames> = {
+  ZOHO_DC: 'dc',
+  ZOHO_DESK_URL: 'deskUrl',
+  ZOHO_ACCOUNTS_URL: 'accountsUrl',
+  ZOHO_ORG_ID: 'orgId',
+  ZOHO_CLIENT_ID: 'clientId',
+  ZOHO_CLIENT_SECRET: 'clientSecret',
+  ZOHO_REFRESH_TOKEN: 'refreshToken',
+  ZOHO_ACCESS_TOKEN: 'accessToken',
+};
+
+/**
+ * `zdlabels run <job.json>`: runs a job file under its overlap lock. Relative
+ * paths in the job resolve against the job file's folder (the command runs
+ * there); command-line overrides resolve against the caller's.
+ */
+export async function runJobCommand(file: string, overrides: JobOverrides, io: Io): Promise<number> {
+  const jobFile = resolve(io.cwd, file);
+  const job = await loadJob(jobFile);
+  const here = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as JobOverrides;
+  for (const key of ['input', 'keep', 'snapshot', 'out'] as const) if (given[key] !== undefined) given[key] = here(given[key]);
+  const j = { ...job, ...given };
+  const now = new Date();
+  const expand = (t: string | undefined) => (t === undefined ? undefined : expandTemplate(t, job.name, now));
+  const out = expand(j.out);
+  const envNames: Partial<EnvNames> = {};
+  for (const [variable, name] of Object.entries(job.env ?? {})) envNames[envKeys[variable as EnvVariable]] = name;
+  const options: RunOptions = {
+    by: j.by ?? 'auto',
+    dryRun: j.dryRun ?? false,
+    concurrency: j.concurrency ?? 5,
+    batchSize: j.batchSize ?? 50,
+    retries: j.retries ?? 5,
+    resume: j.resume ?? false,
+    maxRemovals: j.maxRemovals,
+    helpCenterId: j.helpCenterId,
+    verify: j.verify ?? false,
+    verbose: j.verbose ?? false,
+    json: j.json ?? false,
+    timeoutMs: j.timeout === undefined ? undefined : j.timeout * 1000,
+    retryBaseMs: j.retryBaseMs,
+    envNames,
+    job: job.name,
+  };
+  const log = loggerFor(io, options.verbose);
+  const release = acquireLock(`${jobFile}.lock`, (m) => log.say(`warning: ${m}`));
+  try {
+    const jobIo: Io = { ...io, cwd: dirname(jobFile) };
+    switch (job.action) {
+      case 'remove':
+        return await removeCommand({ input: j.input!, out, ...options }, jobIo);
+      case 'retire-label':
+        return await retireLabelCommand({ label: j.label!, yes: j.yes ?? false, out, snapshot: expand(j.snapshot), ...options }, jobIo);
+      case 'reconcile':
+        return await reconcileCommand({ label: j.label!, keep: j.keep!, check: j.check ?? false, yes: j.yes ?? false, out, ...options }, jobIo);
+      case 'restore':
+        return await restoreCommand({ results: j.input!, out, ...options }, jobIo);
+      case 'export':
+        return await exportCommand({ labels: j.labels ?? [], allLabels: j.allLabels ?? false, helpCenterId: j.helpCenterId, out, verbose: options.verbose, timeoutMs: options.timeoutMs, envNames }, jobIo);
+    }
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { InputError } from '../errors/InputError.js';
+import type { Job } from './job.js';
+
+export const schemaPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'job.schema.json');
+export const jobSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown> & { properties: Record<string, unknown> };
+// Compiled on first use: most commands never read a job.
+let compiled: ValidateFunction<Job> | undefined;
+const validator = (): ValidateFunction<Job> =>
+  (compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false }).compile<Job>(jobSchema));
+
+/** Why a schema error happened, in terms of what is allowed. */
+function explain(e: ErrorObject, job: Record<string, unknown>): string {
+  const at = e.instancePath || '/';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return `${at}: missing \`${String(p.missingProperty)}\`${typeof job.action === 'string' ? ` (needed by action ${job.action})` : ''}`;
+    case 'additionalProperties': {
+      const parent = e.instancePath === '' ? Object.keys(jobSchema.properties) : e.instancePath === '/env' ? Object.keys((jobSchema.properties.env as { properties: object }).properties) : [];
+      return `${at}: unknown key \`${String(p.additionalProperty)}\`; allowed: ${parent.join(', ')}`;
+    }
+    case 'false schema':
+      return `${at}: not used by action ${String(job.action)}; remove it`;
+    case 'enum':
+      return `${at}: ${JSON.stringify(e.data)} is not allowed; allowed: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return `${at}: ${JSON.stringify(e.data)} does not match ${String(p.pattern)}${at.endsWith('Id') || at === '/label' || at.startsWith('/labels') ? ' (a Zoho ID: digits only, as a string)' : at === '/out' ? ' (placeholders: {job}, {date}, {time})' : ''}`;
+    case 'type':
+      if (typeof e.data === 'number' && /Id$|^\/label/.test(at)) return `${at}: expected a string, got a number (write IDs as strings: 17-19 digit numbers lose digits in JSON)`;
+      return `${at}: expected ${String(p.type)}, got ${JSON.stringify(e.data)}`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return `${at}: must be ${e.keyword === 'minimum' ? '≥' : '>'} ${String(p.limit)}, got ${JSON.stringify(e.data)}`;
+    case 'oneOf':
+      return `${at}: export needs either \`labels\` or \`allLabels: true\`, not both`;
+    default:
+      return `${at}: ${e.message ?? e.keyword}`;
+  }
+}
+
+// A secret never belongs in a job file: names of keys and shapes of values that give one away.
+const SECRET_KEY = /secret|token|password|passwd|api[-_]?key|credential/i;
+const SECRET_VALUE = /^1000\.[0-9a-f]{16,}/i;
+
+function findSecrets(value: unknown, path: string, out: string[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => findSecrets(v, `${path}/${i}`, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const here = `${path}/${k}`;
+      // Under `env` the keys are variable names (ZOHO_REFRESH_TOKEN …): only their values are checked.
+      if (path !== '/env' && SECRET_KEY.test(k)) out.push(`${here}: a job file must not hold secrets; put the value in an environment variable and name that variable under \`env\``);
+      else findSecrets(v, here, out);
+    }
+  } else if (typeof value === 'string' && SECRET_VALUE.test(value)) {
+    out.push(`${path}: this looks like a Zoho token; a job file must not hold secrets, only the names of the environment variables that do (under \`env\`)`);
+  }
+}
+
+/**
+ * Reads and checks a job file. Every problem is listed with its JSON path and
+ * what is allowed, in one InputError (exit 2).
+ */
+export async function loadJob(file: string): Promise<Job> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(file, undefined, code === 'ENOENT' ? 'no such job file' : `cannot read the job file (${code ?? String(error)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(file, undefined, `not valid JSON: ${(error as Error).message}`);
+  }
+  const problems: string[] = [];
+  findSecrets(json, '', problems);
+  // A secret's own schema errors would quote it: its path is reported once, above, without the value.
+  const secretPaths = problems.map((p) => p.slice(0, p.indexOf(':')));
+  const validate = validator();
+  if (!validate(json)) {
+    const job = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+    for (const e of validate.errors ?? []) {
+      // `if` errors only say that a `then` failed; the `then` errors themselves are listed.
+      if (e.keyword === 'if' || secretPaths.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`))) continue;
+      problems.push(explain(e, job));
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(file, undefined, `invalid job (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${[...new Set(problems)].join('\n  ')}`);
+  }
+  return json as Job;
+}

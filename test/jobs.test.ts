@@ -1,0 +1,212 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { expandTemplate } from '../src/jobs/job.js';
+import { loadJob } from '../src/jobs/loadJob.js';
+import { loadSeed } from '../src/emulator/seed.js';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
+import { cli, readResults, tempDir } from './helpers/cli.js';
+
+const repo = process.cwd();
+let emulator: RunningEmulator;
+let root: string;
+let jobs: string;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ seed: await loadSeed(join(repo, 'fixtures/demo/seed.json')) });
+  root = await tempDir();
+  for (const d of ['jobs', 'fixtures', 'schema']) await cp(join(repo, d), join(root, d), { recursive: true });
+  jobs = join(root, 'jobs');
+});
+afterEach(() => emulator.close());
+
+/** The emulator's credentials, under the names the nightly job reads them from. */
+const hrEnv = () => {
+  const { ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ...rest } = emulator.env;
+  return { ...rest, HR_SYNC_ZOHO_CLIENT_ID: ZOHO_CLIENT_ID!, HR_SYNC_ZOHO_CLIENT_SECRET: ZOHO_CLIENT_SECRET!, HR_SYNC_ZOHO_REFRESH_TOKEN: ZOHO_REFRESH_TOKEN! };
+};
+
+describe('job files', () => {
+  test('zdlabels schema prints the shipped schema; every job in jobs/ points at it and is valid', async () => {
+    const r = await cli(['schema'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(await readFile(join(repo, 'schema/job.schema.json'), 'utf8')));
+    const files = (await readdir(join(repo, 'jobs'))).filter((f) => f.endsWith('.json'));
+    expect(files.sort()).toEqual(['demo.json', 'nightly-remove.json', 'reconcile-mvp.json', 'retire-beta-testers.json']);
+    for (const f of files) {
+      const job = await loadJob(join(repo, 'jobs', f));
+      expect([f, (job as { $schema?: string }).$schema]).toEqual([f, '../schema/job.schema.json']);
+    }
+  });
+
+  test('an invalid job exits 2 and lists every problem with its JSON path and what is allowed; nothing is sent', async () => {
+    await writeFile(
+      join(root, 'bad.json'),
+      JSON.stringify({ name: 'nightly cleanup', action: 'remove', keep: 'k.csv', concurrency: 0, by: 'both', label: 24073000002958023, out: '{job}-{week}.csv', env: { ZOHO_ORG: 'X' }, extra: 1 }),
+    );
+    const r = await cli(['run', 'bad.json'], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n').map((l) => l.trim());
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '/: missing `input` (needed by action remove)',
+        '/keep: not used by action remove; remove it',
+        '/label: not used by action remove; remove it',
+        '/name: "nightly cleanup" does not match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+        '/concurrency: must be ≥ 1, got 0',
+        '/by: "both" is not allowed; allowed: "label", "user", "auto"',
+        '/label: expected a string, got a number (write IDs as strings: 17-19 digit numbers lose digits in JSON)',
+        '/out: "{job}-{week}.csv" does not match ^([^{}]|\\{(job|date|time)\\})*$ (placeholders: {job}, {date}, {time})',
+        expect.stringMatching(/^\/env: unknown key `ZOHO_ORG`; allowed: ZOHO_DC, .*ZOHO_REFRESH_TOKEN/),
+        expect.stringMatching(/^\/: unknown key `extra`; allowed: \$schema, name, /),
+      ]),
+    );
+    expect(r.stderr).toContain('invalid job (10 problems)');
+    expect(emulator.calls).toHaveLength(0);
+  });
+
+  test('a job holding a secret value itself is refused, without echoing it', async () => {
+    await writeFile(join(root, 'secret.json'), JSON.stringify({ name: 's', action: 'remove', input: 'x.csv', clientSecret: 'abc123', env: { ZOHO_REFRESH_TOKEN: '1000.0123456789abcdef0123456789abcdef.fedcba' } }));
+    const r = await cli(['run', 'secret.json'], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/clientSecret: a job file must not hold secrets');
+    expect(r.stderr).toContain('/env/ZOHO_REFRESH_TOKEN: this looks like a Zoho token');
+    expect(r.stderr).not.toContain('abc123');
+    expect(r.stderr).not.toContain('0123456789abcdef');
+  });
+
+  test('path templates: {job}, {date}, {time} in UTC', () => {
+    const at = new Date('2026-11-28T03:04:05.678Z');
+    expect(expandTemplate('runs/{job}-{date}-{time}.csv', 'nightly', at)).toBe('runs/nightly-2026-11-28-030405.csv');
+  });
+});
+
+describe('the example jobs run against the emulator', () => {
+  test('nightly-remove: relative paths from the job folder, env names remapped, templated out, manifest', async () => {
+    const r = await cli(['run', join(jobs, 'nightly-remove.json')], { env: hrEnv(), cwd: root });
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('3 rows → 3 removed')]);
+    expect(emulator.state.has('24073000002958023', '1060099000000334011')).toBe(false);
+    const runs = await readdir(join(jobs, 'runs'));
+    const results = runs.find((f) => f.endsWith('.results.csv'))!;
+    expect(results).toMatch(/^nightly-leavers-\d{4}-\d\d-\d\d-\d{6}\.results\.csv$/);
+    const manifest = JSON.parse(await readFile(join(jobs, 'runs', results.replace(/\.csv$/, '.manifest.json')), 'utf8')) as Record<string, unknown>;
+    const sha = createHash('sha256').update(await readFile(join(jobs, 'inbox/leavers.csv'))).digest('hex');
+    const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string };
+    expect(manifest).toMatchObject({
+      job: 'nightly-leavers',
+      command: 'remove',
+      toolVersion: pkg.version,
+      input: join(jobs, 'inbox/leavers.csv'),
+      inputSha256: sha,
+      options: expect.objectContaining({ by: 'auto', concurrency: 5, maxRemovals: 500, verify: true, dryRun: false }),
+      rows: 3,
+      counts: expect.objectContaining({ removed: 3, failed: 0 }),
+      calls: 2,
+      retries: 0,
+      exitCode: 0,
+    });
+    expect(Date.parse(manifest.endedAt as string)).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt as string));
+    expect(JSON.stringify(manifest)).not.toContain(emulator.credentials.clientSecret);
+  });
+
+  test('retire-beta-testers: snapshot and results in runs/, the label kept', async () => {
+    const r = await cli(['run', join(jobs, 'retire-beta-testers.json')], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(0);
+    expect(emulator.state.members.get('24073000002958023')?.size).toBe(0);
+    expect(emulator.state.labels.has('24073000002958023')).toBe(true);
+    const runs = await readdir(join(jobs, 'runs'));
+    expect(runs.filter((f) => /^retire-beta-testers-\d{4}-\d\d-\d\d\.(snapshot|results)\.csv$/.test(f))).toHaveLength(2);
+  });
+
+  test('reconcile-mvp: --check exits 4 on drift (CI on a pull request), then applies', async () => {
+    const check = await cli(['run', join(jobs, 'reconcile-mvp.json'), '--check'], { env: emulator.env, cwd: root });
+    expect(check.code).toBe(4);
+    expect(check.stderr).toContain('drift: 2 member(s)');
+    const apply = await cli(['run', join(jobs, 'reconcile-mvp.json')], { env: emulator.env, cwd: root });
+    expect(apply.code).toBe(0);
+    expect((await cli(['run', join(jobs, 'reconcile-mvp.json'), '--check'], { env: emulator.env, cwd: root })).code).toBe(0);
+  });
+
+  test('demo: the job the README runs', async () => {
+    const r = await cli(['run', join(jobs, 'demo.json'), '--out', 'demo-out.csv'], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(1); // the demo input holds a duplicate, a mangled ID and an unknown user on purpose
+    expect((await readResults(join(root, 'demo-out.csv'))).map((x) => x.status).filter((s) => s !== 'removed')).toEqual(['duplicate', 'invalid', 'not_found']);
+  });
+
+  test('overrides on the command line win over the job; their paths are relative to the caller', async () => {
+    const r = await cli(['run', join(jobs, 'nightly-remove.json'), '--dry-run', '--concurrency', '2', '--out', 'mine.csv', '--json'], { env: hrEnv(), cwd: root });
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { dryRun: boolean; out: string; counts: { planned: number } };
+    expect([s.dryRun, s.out, s.counts.planned]).toEqual([true, join(root, 'mine.csv'), 3]);
+    expect(emulator.calls).toHaveLength(0);
+    const manifest = JSON.parse(await readFile(join(root, 'mine.manifest.json'), 'utf8')) as { options: { concurrency: number } };
+    expect(manifest.options.concurrency).toBe(2);
+  });
+});
+
+describe('running unattended', () => {
+  test('--log-format json: every stderr line is one JSON event, from run start to run end', async () => {
+    Object.assign(emulator.knobs, { errorRate: 0.3, faultSeed: 5, concurrencyLimit: 1, tokenLifetimeCalls: 3, latencyMs: 5 });
+    const r = await cli(['run', join(jobs, 'retire-beta-testers.json'), '--log-format', 'json', '--batch-size', '3', '--concurrency', '4', '--retries', '10', '--retry-base-ms', '5'], { env: emulator.env, cwd: root });
+    expect([r.code, r.code === 0 ? '' : r.stderr]).toEqual([0, '']);
+    const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string; ts: string });
+    const names = new Set(events.map((e) => e.event));
+    for (const n of ['run_start', 'batch_done', 'retry', 'throttle', 'token_refresh', 'run_end']) expect([n, names.has(n)]).toEqual([n, true]);
+    expect(events[0]!.event).not.toBe('run_end');
+    expect(events.filter((e) => e.event === 'run_start')).toHaveLength(1);
+    expect(events.find((e) => e.event === 'run_end')).toMatchObject({ exitCode: 0, counts: expect.objectContaining({ removed: 25 }) });
+    expect(events.every((e) => !Number.isNaN(Date.parse(e.ts)))).toBe(true);
+  });
+
+  test('errors are JSON events too in json mode', async () => {
+    const r = await cli(['remove', 'missing.csv', '--log-format', 'json'], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr.trim())).toMatchObject({ event: 'error', code: 'INPUT', exitCode: 2 });
+  });
+
+  test('a lock left by a run whose process is gone is taken over with a warning', async () => {
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await once(dead, 'exit');
+    const { hostname } = await import('node:os');
+    await writeFile(join(jobs, 'reconcile-mvp.json.lock'), JSON.stringify({ pid: dead.pid, host: hostname(), startedAt: '2026-11-27T02:00:00.000Z' }));
+    const r = await cli(['run', join(jobs, 'reconcile-mvp.json'), '--check'], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`warning: taking over a stale lock ${join(jobs, 'reconcile-mvp.json.lock')} left by pid ${dead.pid}`);
+    expect((await readdir(jobs)).filter((f) => f.includes('.lock'))).toEqual([]);
+  });
+
+  test('two runs of the same job at once: the second exits 7 at once, naming the holder', async () => {
+    emulator.knobs.latencyMs = 300;
+    const first = spawn(process.execPath, [join(repo, 'dist/main.js'), 'run', join(jobs, 'retire-beta-testers.json')], { env: { PATH: process.env.PATH ?? '', ...emulator.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // wait until the first run holds the lock
+    for (let i = 0; i < 200 && !(await readdir(jobs)).includes('retire-beta-testers.json.lock'); i += 1) await new Promise((r) => setTimeout(r, 10));
+    const t = performance.now();
+    const second = await cli(['run', join(jobs, 'retire-beta-testers.json')], { env: emulator.env, cwd: root });
+    expect(second.code).toBe(7);
+    expect(second.stderr).toContain(`job is already running: pid ${first.pid}`);
+    expect(performance.now() - t).toBeLessThan(1000);
+    const [code] = (await once(first, 'exit')) as [number];
+    expect(code).toBe(0);
+    expect((await readdir(jobs)).filter((f) => f.includes('.lock'))).toEqual([]);
+    expect(emulator.state.members.get('24073000002958023')?.size).toBe(0);
+  });
+});
+
+describe('colour', () => {
+  test('only on a TTY, and never with NO_COLOR', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { run } = await import('../src/run.js');
+    const doctor = async (env: Record<string, string>) => {
+      const stdout = Object.assign(new PassThrough(), { isTTY: true });
+      let out = '';
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await run(['doctor'], { stdout, stderr: new PassThrough(), env: { ...emulator.env, ...env }, cwd: root, interrupted: new Promise(() => {}) });
+      return out;
+    };
+    expect(await doctor({})).toContain('\u001b[32m✔\u001b[39m');
+    expect(await doctor({ NO_COLOR: '1' })).not.toContain('\u001b[');
+    expect((await cli(['doctor'], { env: emulator.env, cwd: root })).stdout).not.toContain('\u001b[');
+  });
+});
