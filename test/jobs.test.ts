@@ -210,3 +210,14 @@ describe('colour', () => {
     expect((await cli(['doctor'], { env: emulator.env, cwd: root })).stdout).not.toContain('\u001b[');
   });
 });
+
+describe('the GitHub Actions workflow kept in the repo', () => {
+  test('checks drift on pull requests and applies on main, with credentials from secrets only', async () => {
+    const wf = await readFile(join(repo, '.github/workflows/reconcile-labels.yml'), 'utf8');
+    expect(wf).toContain('run: npx zdlabels run jobs/reconcile-mvp.json --check');
+    expect(wf).toMatch(/if: github\.event_name == 'push'\n\s+run: npx zdlabels run jobs\/reconcile-mvp\.json --log-format json/);
+    for (const s of ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN']) expect(wf).toContain(`${s}: \${{ secrets.${s} }}`);
+    expect(wf).toContain('node-version: 20');
+    await expect(loadJob(join(repo, 'jobs/reconcile-mvp.json'))).resolves.toMatchObject({ action: 'reconcile', keep: 'keep/mvp.csv' });
+  });
+});
