@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { defaultSeed } from '../src/emulator/seed.js';
 import { cli, readResults, tempDir, writePairs } from './helpers/cli.js';
+import { A, B, C, u } from './helpers/seed.js';
 
-const A = '24073000002958013'; // users 0-79
-const B = '24073000002958023'; // users 40-119
-const C = '24073000002958029'; // users 0-9
-const u = (i: number) => String(1060099000000334001n + BigInt(i));
 const FAST = ['--retry-base-ms', '5'];
 
 describe('zdlabels remove against the emulator', () => {

@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir, writePairs } from './helpers/cli.js';
+import { A, B, C, u } from './helpers/seed.js';
 
-const A = '24073000002958013'; // users 0-79 (more than one page)
-const B = '24073000002958023'; // users 40-119
-const C = '24073000002958029'; // users 0-9
-const u = (i: number) => String(1060099000000334001n + BigInt(i));
 const members = (e: RunningEmulator, label: string) => [...(e.state.members.get(label)?.keys() ?? [])].sort();
 const writes = (e: RunningEmulator) => e.calls.filter((c) => ['removeUsersFromLabel', 'removeLabelsFromUser', 'addUsersToLabel'].includes(c.endpoint));
 
