@@ -96,6 +96,10 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
         maxTimeout: 30_000,
         randomize: true,
         shouldRetry: ({ error }) => error instanceof ZohoApiError && error.kind === 'retryable' && !stop,
+        // "Too many at once" is ours to fix by slowing down (the throttle does), not the call's fault:
+        // it costs no retry, within a bound of time.
+        shouldConsumeRetry: ({ error }) => !(error instanceof ZohoApiError && error.errorCode === 'TOO_MANY_REQUESTS'),
+        maxRetryTime: 10 * 60_000,
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
           if (error instanceof ZohoApiError && error.kind === 'retryable' && retriesLeft > 0) {
             retries += 1;
