@@ -15,7 +15,7 @@ function io(tty: boolean, answer?: string): Io & { said: () => string } {
       stdin.write(`${answer}\n`);
     }
   });
-  return { stdin, stdout: new PassThrough(), stderr, env: {}, cwd: '/', interrupted: new Promise(() => {}), said: () => said };
+  return { stdin, stdout: new PassThrough(), stderr, env: {}, cwd: '/', interrupted: () => new Promise(() => {}), said: () => said };
 }
 
 describe('asking before a write', () => {

@@ -202,7 +202,7 @@ describe('colour', () => {
       const stdout = Object.assign(new PassThrough(), { isTTY: true });
       let out = '';
       stdout.on('data', (d: Buffer) => (out += d.toString()));
-      await run(['doctor'], { stdout, stderr: new PassThrough(), env: { ...emulator.env, ...env }, cwd: root, interrupted: new Promise(() => {}) });
+      await run(['doctor'], { stdout, stderr: new PassThrough(), env: { ...emulator.env, ...env }, cwd: root, interrupted: () => new Promise(() => {}) });
       return out;
     };
     expect(await doctor({})).toContain('\u001b[32m✔\u001b[39m');

@@ -71,3 +71,41 @@ describe('kill -9 and resume', () => {
     expect(results.every((r) => r.status === 'removed')).toBe(true);
   });
 });
+
+describe('Ctrl-C (SIGINT) and SIGTERM', () => {
+  let emulator: RunningEmulator;
+  afterEach(() => emulator.close());
+
+  test.each(['SIGINT', 'SIGTERM'] as const)('%s: calls in flight finish, nothing more is sent, the results are written, exit 1; a resume finishes', async (signal) => {
+    emulator = await startEmulator({ seed, latencyMs: 20 });
+    const dir = await tempDir();
+    const input = await writePairs(dir, users.slice(0, 300).map((u) => [u, LABEL]));
+    const child = runCli(['remove', input, '--batch-size', '10', '--concurrency', '2'], emulator.env, dir);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (emulator.calls.filter((c) => c.status === 204).length >= 4) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 2);
+    });
+    child.kill(signal);
+    const [code] = (await once(child, 'exit')) as [number];
+    const sentAtSignal = emulator.calls.length;
+    expect([code, err]).toEqual([1, expect.stringContaining('Interrupted: ')]);
+    expect(sentAtSignal).toBeLessThan(12); // at most the two in flight after the signal
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(results).toHaveLength(300);
+    const removed = results.filter((r) => r.status === 'removed').length;
+    expect(removed).toBe(300 - results.filter((r) => r.status === 'deferred').length);
+    expect(results.find((r) => r.status === 'deferred')?.message).toBe('not sent: the run was interrupted; run again with --resume');
+    expect(emulator.state.members.get(LABEL)?.size).toBe(N - removed);
+
+    const again = runCli(['remove', input, '--batch-size', '10', '--concurrency', '2', '--resume'], emulator.env, dir);
+    const [code2] = (await once(again, 'exit')) as [number];
+    expect(code2).toBe(0);
+    expect(emulator.state.members.get(LABEL)?.size).toBe(N - 300);
+  });
+});

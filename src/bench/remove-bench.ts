@@ -67,7 +67,7 @@ for (let run = 1; run <= RUNS; run += 1) {
   const started = performance.now();
   const code = await removeCommand(
     { input, out: join(dir, `run${run}.results.csv`), by: 'auto', dryRun: false, concurrency: ORG_LIMIT, batchSize: 50, retries: 5, resume: false, verify: false, verbose: false, json: false },
-    { stdout: sink, stderr: sink, env: emulator.env, cwd: dir, interrupted: new Promise(() => {}) },
+    { stdout: sink, stderr: sink, env: emulator.env, cwd: dir, interrupted: () => new Promise(() => {}) },
   );
   const wall = performance.now() - started;
   const log = (await (await fetch(`${emulator.url}/__emulator/log`)).json()) as Log;

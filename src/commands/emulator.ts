@@ -31,7 +31,7 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io): 
       '',
     ].join('\n'),
   );
-  await io.interrupted;
+  await io.interrupted();
   await emulator.close();
   io.stderr.write(`emulator stopped after ${emulator.calls.length} API call(s)\n`);
   return 0;

@@ -12,7 +12,9 @@ export type RunEvent =
   | { type: 'retry'; batchId: string; attempt: number; error: string; delayHint: string }
   | { type: 'split'; batchId: string; reason: 'bad_ids' | 'too_large'; parts: number; batchSize?: number }
   | { type: 'batch'; batchId: string; rows: number; statuses: Partial<Record<Status, number>> }
-  | { type: 'stop'; reason: 'auth' | 'credits'; message: string };
+  | { type: 'stop'; reason: StopReason; message: string };
+
+export type StopReason = 'auth' | 'credits' | 'interrupted';
 
 export interface ExecutorOptions {
   client: ZohoClient;
@@ -26,12 +28,14 @@ export interface ExecutorOptions {
   /** Called with the outcomes of each batch as it finishes (the journal). */
   onOutcomes: (outcomes: Outcome[]) => void;
   onEvent?: (event: RunEvent) => void;
+  /** Resolves when the user interrupts: nothing more is sent, calls in flight finish, the rest is deferred. */
+  interrupted?: Promise<void> | undefined;
 }
 
 export interface ExecutionResult {
   outcomes: Outcome[];
   /** Set when the run stopped early: what stopped it. */
-  stop: { reason: 'auth' | 'credits'; error: Error; retryAfterSeconds?: number | undefined } | undefined;
+  stop: { reason: StopReason; error: Error; retryAfterSeconds?: number | undefined } | undefined;
   calls: number;
   retries: number;
   batchSizeCap: number | undefined;
@@ -160,7 +164,15 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
   const deferredMessage = (): string =>
     stop?.reason === 'credits'
       ? `not sent: the organization's API credits for the day ran out${stop.retryAfterSeconds ? ` (back in about ${Math.ceil(stop.retryAfterSeconds / 60)} min)` : ''}; run again with --resume then`
-      : `not sent: the run stopped because authentication was refused; fix it and run again with --resume`;
+      : stop?.reason === 'interrupted'
+        ? 'not sent: the run was interrupted; run again with --resume'
+        : 'not sent: the run stopped because authentication was refused; fix it and run again with --resume';
+
+  void options.interrupted?.then(() => {
+    if (stop) return;
+    stop = { reason: 'interrupted', error: new Error('interrupted by a signal (Ctrl-C or SIGTERM): calls in flight finished, nothing more was sent') };
+    options.onEvent?.({ type: 'stop', reason: 'interrupted', message: stop.error.message });
+  });
 
   /** Zoho refused the batch for its size: every batch from now on is at most half of it. */
   const shrink = (batch: Batch): void => {

@@ -178,6 +178,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
         retries: options.retries,
         helpCenterId: options.helpCenterId,
         ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+        interrupted: io.interrupted(),
         onOutcomes: (batch) => {
           journal.record(batch);
           for (const o of batch) outcomes.set(o.row, o);
@@ -227,7 +228,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
   if (log.json) log.event('run_end', { ...summary, manifest });
   else io.stderr.write(formatSummary(summary));
   if (stop) {
-    const what = stop.reason === 'auth' ? 'Authentication was refused' : "The organization's API credits for the day ran out";
+    const what = { auth: 'Authentication was refused', credits: "The organization's API credits for the day ran out", interrupted: 'Interrupted' }[stop.reason];
     log.say(`${what}: ${counts.deferred} rows deferred. ${stop.error.message}`);
     const back = stop.retryAfterSeconds ? ` after ${new Date(Date.now() + stop.retryAfterSeconds * 1000).toISOString()}` : '';
     log.say(`Resume${back} with: ${spec.resumeHint}`);

@@ -16,7 +16,7 @@ export interface RunSummary {
   elapsedMs: number;
   pairsPerSecond: number;
   exitCode: number;
-  stoppedBy?: 'auth' | 'credits' | undefined;
+  stoppedBy?: 'auth' | 'credits' | 'interrupted' | undefined;
   batchSizeCap?: number | undefined;
   verified?: { by: 'label' | 'user' | 'none'; reads: number; failed: number } | undefined;
 }

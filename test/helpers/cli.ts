@@ -29,7 +29,7 @@ export async function cli(argv: string[], options: { env?: Record<string, string
       stdin.write(`${options.ttyAnswer}\n`);
     }
   });
-  const code = await run(argv, { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd, interrupted: new Promise(() => {}) });
+  const code = await run(argv, { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd, interrupted: () => new Promise(() => {}) });
   return { code, stdout: out, stderr: err };
 }
 
