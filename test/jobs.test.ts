@@ -144,6 +144,15 @@ describe('the example jobs run against the emulator', () => {
     const manifest = JSON.parse(await readFile(join(root, 'mine.manifest.json'), 'utf8')) as { options: { concurrency: number } };
     expect(manifest.options.concurrency).toBe(2);
   });
+
+  test('an override that makes no sense for the job is refused like a bad key in the job (exit 2)', async () => {
+    const r = await cli(['run', join(jobs, 'retire-beta-testers.json'), '--keep', 'k.csv', '--concurrency', '0'], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('retire-beta-testers.json with the command-line options: invalid job (2 problems)');
+    expect(r.stderr).toContain('/keep: not used by action retire-label');
+    expect(r.stderr).toContain('/concurrency: must be ≥ 1, got 0');
+    expect(emulator.calls).toHaveLength(0);
+  });
 });
 
 describe('running unattended', () => {

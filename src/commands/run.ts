@@ -3,7 +3,7 @@ import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { expandTemplate, type EnvVariable, type Job } from '../jobs/job.js';
 import { acquireLock } from '../jobs/lock.js';
-import { loadJob } from '../jobs/loadJob.js';
+import { checkJob, loadJob } from '../jobs/loadJob.js';
 import type { RunOptions } from '../run/flow.js';
 import type { EnvNames } from '../zoho/config.js';
 import { exportCommand } from './export.js';
@@ -42,7 +42,10 @@ export async function runJobCommand(file: string, overrides: JobOverrides, io: I
   const here = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
   const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as JobOverrides;
   for (const key of ['input', 'keep', 'snapshot', 'out'] as const) if (given[key] !== undefined) given[key] = here(given[key]);
-  const j = { ...job, ...given };
+  const { resume, verbose, json, retryBaseMs, ...jobKeys } = given;
+  // The overrides must make sense for this job's action, as its own keys must.
+  checkJob({ ...job, ...jobKeys }, `${jobFile} with the command-line options`);
+  const j = { ...job, ...jobKeys, resume, verbose, json, retryBaseMs };
   const now = new Date();
   const expand = (t: string | undefined) => (t === undefined ? undefined : expandTemplate(t, job.name, now));
   const out = expand(j.out);

@@ -79,6 +79,11 @@ export async function loadJob(file: string): Promise<Job> {
   } catch (error) {
     throw new InputError(file, undefined, `not valid JSON: ${(error as Error).message}`);
   }
+  return checkJob(json, file);
+}
+
+/** Checks a job value (a file's, or one with command-line overrides merged in); `source` names it in the error. */
+export function checkJob(json: unknown, source: string): Job {
   const problems: string[] = [];
   findSecrets(json, '', problems);
   // A secret's own schema errors would quote it: its path is reported once, above, without the value.
@@ -93,7 +98,7 @@ export async function loadJob(file: string): Promise<Job> {
     }
   }
   if (problems.length > 0) {
-    throw new InputError(file, undefined, `invalid job (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${[...new Set(problems)].join('\n  ')}`);
+    throw new InputError(source, undefined, `invalid job (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${[...new Set(problems)].join('\n  ')}`);
   }
   return json as Job;
 }
