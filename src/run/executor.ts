@@ -25,8 +25,8 @@ export interface ExecutorOptions {
   helpCenterId?: string | undefined;
   /** First retry delay in ms (doubles, with jitter); tests make it small. */
   retryBaseMs?: number;
-  /** Called with the outcomes of each batch as it finishes (the journal). */
-  onOutcomes: (outcomes: Outcome[]) => void;
+  /** Called with the outcomes of each batch as it finishes (the journal), and the calls made so far. */
+  onOutcomes: (outcomes: Outcome[], progress: { calls: number }) => void;
   onEvent?: (event: RunEvent) => void;
   /** Resolves when the user interrupts: nothing more is sent, calls in flight finish, the rest is deferred. */
   interrupted?: Promise<void> | undefined;
@@ -237,7 +237,7 @@ export async function execute(batches: Batch[], pairs: ReadonlyMap<number, Pair>
     batches.map(async (batch) => {
       const outcomes = await runBatch(batch);
       all.push(...outcomes);
-      options.onOutcomes(outcomes);
+      options.onOutcomes(outcomes, { calls });
       const counts: Partial<Record<Status, number>> = {};
       for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
       options.onEvent?.({ type: 'batch', batchId: batch.id, rows: outcomes.length, statuses: counts });

@@ -179,11 +179,11 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
         helpCenterId: options.helpCenterId,
         ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
         interrupted: io.interrupted(),
-        onOutcomes: (batch) => {
+        onOutcomes: (batch, { calls }) => {
           journal.record(batch);
           for (const o of batch) outcomes.set(o.row, o);
           finished += batch.length;
-          progress.tick(finished, run.calls);
+          progress.tick(finished, calls);
         },
         onEvent,
       });
