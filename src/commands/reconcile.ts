@@ -5,10 +5,9 @@ import { InputError } from '../errors/InputError.js';
 import { exitCodes } from '../exitCodes.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
-import { sha256File } from '../rows/digest.js';
 import { writeMembers } from '../rows/members.js';
 import { readKeep } from '../rows/readKeep.js';
-import { readPairs } from '../rows/readPairs.js';
+import { pairsSource } from '../rows/readPairs.js';
 import { confirm } from '../run/confirm.js';
 import { clientFor, runFlow, type RunOptions } from '../run/flow.js';
 import { findLabel, labelMembers } from '../run/members.js';
@@ -73,13 +72,11 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   } else if (!existsSync(planFile)) {
     throw new InputError(planFile, undefined, 'no plan of an earlier run to resume from');
   }
-  const { rows } = await readPairs(planFile);
   const { exitCode } = await runFlow(
     {
       command: 'reconcile',
       action: 'remove',
-      rows,
-      source: { path: planFile, sha256: await sha256File(planFile) },
+      ...(await pairsSource(planFile)),
       out,
       options: { ...options, maxRemovals: undefined },
       client,

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Io } from '../io.js';
-import { sha256File } from '../rows/digest.js';
-import { readPairs } from '../rows/readPairs.js';
+import { pairsSource } from '../rows/readPairs.js';
 import { runFlow, type RunOptions } from '../run/flow.js';
 import { validateRunOptions } from './options.js';
 
@@ -17,13 +16,11 @@ export async function removeCommand(options: RemoveOptions, io: Io): Promise<num
   validateRunOptions(options);
   const input = resolve(io.cwd, options.input);
   const out = resolve(io.cwd, options.out ?? defaultOut(options.input));
-  const { rows } = await readPairs(input);
   const { exitCode } = await runFlow(
     {
       command: 'remove',
       action: 'remove',
-      rows,
-      source: { path: input, sha256: await sha256File(input) },
+      ...(await pairsSource(input)),
       out,
       options,
       resumeHint: `zdlabels remove ${options.input} --resume${options.out ? ` --out ${options.out}` : ''}`,

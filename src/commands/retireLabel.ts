@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors/InputError.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
-import { sha256File } from '../rows/digest.js';
 import { writeMembers } from '../rows/members.js';
-import { readPairs } from '../rows/readPairs.js';
+import { pairsSource } from '../rows/readPairs.js';
 import { confirm } from '../run/confirm.js';
 import { clientFor, runFlow, type RunOptions } from '../run/flow.js';
 import { findLabel, labelMembers } from '../run/members.js';
@@ -37,14 +36,12 @@ export async function retireLabelCommand(options: RetireLabelOptions, io: Io): P
     await writeMembers(snapshot, members);
     loggerFor(io).say(`snapshot: ${members.length} members of "${label.name ?? options.label}" written to ${snapshot}`);
   }
-  const { rows } = await readPairs(snapshot);
   const name = `"${label.name ?? ''}" (${options.label})`;
   const { exitCode } = await runFlow(
     {
       command: 'retire-label',
       action: 'remove',
-      rows,
-      source: { path: snapshot, sha256: await sha256File(snapshot) },
+      ...(await pairsSource(snapshot)),
       out,
       options,
       client,

@@ -1,4 +1,5 @@
 import { forEachRecord } from './csvFile.js';
+import { sha256File } from './digest.js';
 import { checkIdCell } from './ids.js';
 import type { InputRow } from './types.js';
 
@@ -42,4 +43,10 @@ export async function readPairs(file: string): Promise<ReadPairsResult> {
     rows.push(base);
   });
   return { rows, headers };
+}
+
+/** The rows of a pairs CSV and what ties a journal to it (its path and SHA-256). */
+export async function pairsSource(file: string): Promise<{ rows: InputRow[]; source: { path: string; sha256: string } }> {
+  const { rows } = await readPairs(file);
+  return { rows, source: { path: file, sha256: await sha256File(file) } };
 }
