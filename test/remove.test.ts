@@ -112,6 +112,16 @@ describe('zdlabels remove against the emulator', () => {
     expect((await cli(['remove', await writePairs(dir, pairs), '--max-removals', '30'], { env: emulator.env, cwd: dir })).code).toBe(0);
   });
 
+  test('--out naming the input itself is refused before anything is written or sent', async () => {
+    const input = await writePairs(dir, [[u(1), A]]);
+    const before = await readFile(input, 'utf8');
+    const r = await cli(['remove', input, '--out', input], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is the input itself');
+    expect(await readFile(input, 'utf8')).toBe(before);
+    expect(emulator.calls).toHaveLength(0);
+  });
+
   test('results: one line per row in input order, all columns, formulas escaped', async () => {
     const input = join(dir, 'in.csv');
     await writeFile(input, `user_id,label_id\n${u(1)},${A}\n"=HYPERLINK(""http://x"")",${A}\n${u(1)},${A}\n@SUM(1),-2\n${u(2)},${A}\n`);

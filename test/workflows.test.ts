@@ -174,6 +174,13 @@ describe('reconcile', () => {
     expect(members(emulator, C)).toHaveLength(0);
   });
 
+  test('an empty keep file for an empty label is no drift, not a refusal', async () => {
+    emulator.state.members.get(C)?.clear();
+    const r = await cli(['reconcile', '--label', C, '--keep', await keep([]), '--yes'], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('0 rows → nothing to do');
+  });
+
   test('by default at most half of the members may go (a truncated keep file must not wipe a label)', async () => {
     const r = await cli(['reconcile', '--label', A, '--keep', await keep([u(0), u(1)]), '--yes'], { env: emulator.env, cwd: dir });
     expect(r.code).toBe(5);

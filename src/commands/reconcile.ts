@@ -62,7 +62,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     }
     // A truncated desired-state file must not wipe a label.
     const limit = options.maxRemovals ?? Math.floor(members.length / 2);
-    if (keep.size === 0 && options.maxRemovals === undefined) {
+    if (keep.size === 0 && drift.length > 0 && options.maxRemovals === undefined) {
       throw new ZdlabelsError('SAFETY_LIMIT', `the keep file ${keepFile} lists nobody: that would remove all ${members.length} members of ${name}; nothing was sent. If that is the intent, use retire-label, or pass --max-removals ${members.length}.`);
     }
     if (drift.length > limit) {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { InputError } from '../errors/InputError.js';
+import { UsageError } from '../errors/UsageError.js';
 import { exitCodes } from '../exitCodes.js';
 import type { Io } from '../io.js';
 import { loggerFor, type Logger } from '../log.js';
@@ -118,6 +119,9 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
   const log = loggerFor(io, options.verbose);
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  if (spec.out === spec.source.path) {
+    throw new UsageError(`--out ${spec.out} is the input itself: the results would overwrite it; choose another file`);
+  }
   const journalPath = `${spec.out}.journal`;
   await mkdir(dirname(spec.out), { recursive: true });
   const stamp = new Date().toISOString();
