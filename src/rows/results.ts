@@ -1,5 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rename, writeFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import type { Outcome } from './types.js';
 
@@ -30,7 +29,7 @@ export function resultRecord(o: Outcome, verify = false): string[] {
   return cells.map(escapeFormula);
 }
 
-/** Writes the results file in input order, atomically (temp file, then rename). */
+/** Writes the results file in input order, atomically (temp file, then rename); its folder must exist. */
 export async function writeResults(path: string, outcomes: readonly Outcome[], options: { verify?: boolean } = {}): Promise<void> {
   const verify = options.verify ?? false;
   const sorted = [...outcomes].sort((a, b) => a.row - b.row);
@@ -39,7 +38,6 @@ export async function writeResults(path: string, outcomes: readonly Outcome[], o
     sorted.map((o) => resultRecord(o, verify)),
     { header: true, columns },
   );
-  await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   await writeFile(temp, text, 'utf8');
   await rename(temp, path);

@@ -123,12 +123,12 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
     throw new UsageError(`--out ${spec.out} is the input itself: the results would overwrite it; choose another file`);
   }
   const journalPath = `${spec.out}.journal`;
+  // The journal, results and manifest all go beside --out.
   await mkdir(dirname(spec.out), { recursive: true });
-  const stamp = new Date().toISOString();
   const outcomes = new Map<number, Outcome>();
   for (const r of spec.rows) {
     if (r.problem) {
-      outcomes.set(r.row, { row: r.row, userId: r.userId, labelId: r.labelId, status: r.problem.status, message: `line ${r.line}: ${r.problem.message}`, attempts: 0, finishedAt: stamp });
+      outcomes.set(r.row, { row: r.row, userId: r.userId, labelId: r.labelId, status: r.problem.status, message: `line ${r.line}: ${r.problem.message}`, attempts: 0, finishedAt: startedAt });
     }
   }
   if (options.resume) {
@@ -155,7 +155,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
   let verification: Awaited<ReturnType<typeof verifyOutcomes>> | undefined;
   if (options.dryRun) {
     const batchOf = new Map(plan.batches.flatMap((b) => b.rows.map((r) => [r, b.id] as const)));
-    for (const p of pending) outcomes.set(p.row, { ...p, status: 'planned', attempts: 0, batchId: batchOf.get(p.row), finishedAt: stamp });
+    for (const p of pending) outcomes.set(p.row, { ...p, status: 'planned', attempts: 0, batchId: batchOf.get(p.row), finishedAt: startedAt });
     run.calls = plan.batches.length;
   } else {
     const client = spec.client ?? clientFor(io, options, log);
@@ -164,7 +164,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
     }
     if (existsSync(journalPath) && !options.resume) log.say(`note: replacing the journal of an earlier run at ${journalPath} (use --resume to continue it instead)`);
     log.event('run_start', { command: spec.command, job: options.job ?? null, input: spec.source.path, out: spec.out, rows: spec.rows.length, pending: pending.length, batches: plan.batches.length, grouping: plan.grouping });
-    const journal = options.resume ? Journal.append(journalPath) : Journal.create(journalPath, { input: spec.source.path, sha256: spec.source.sha256, rows: spec.rows.length, startedAt: stamp });
+    const journal = options.resume ? Journal.append(journalPath) : Journal.create(journalPath, { input: spec.source.path, sha256: spec.source.sha256, rows: spec.rows.length, startedAt });
     if (!options.resume) journal.record([...outcomes.values()]);
     const progress = log.json ? { tick: () => {}, stop: () => {} } : startProgress(io.stderr, pending.length);
     let finished = 0;
