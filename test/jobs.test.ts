@@ -8,6 +8,7 @@ import { loadJob } from '../src/jobs/loadJob.js';
 import { loadSeed } from '../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir } from './helpers/cli.js';
+import { until } from './helpers/emulator.js';
 
 const repo = process.cwd();
 let emulator: RunningEmulator;
@@ -190,7 +191,7 @@ describe('running unattended', () => {
     emulator.knobs.latencyMs = 300;
     const first = spawn(process.execPath, [join(repo, 'dist/main.js'), 'run', join(jobs, 'retire-beta-testers.json')], { env: { PATH: process.env.PATH ?? '', ...emulator.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     // wait until the first run holds the lock
-    for (let i = 0; i < 200 && !(await readdir(jobs)).includes('retire-beta-testers.json.lock'); i += 1) await new Promise((r) => setTimeout(r, 10));
+    await until(async () => (await readdir(jobs)).includes('retire-beta-testers.json.lock'));
     const t = performance.now();
     const second = await cli(['run', join(jobs, 'retire-beta-testers.json')], { env: emulator.env, cwd: root });
     expect(second.code).toBe(7);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import type { Seed } from '../src/emulator/seed.js';
 import { readResults, tempDir, writePairs } from './helpers/cli.js';
+import { until } from './helpers/emulator.js';
 
 const LABEL = '24073000002958013';
 const N = 1000;
@@ -35,14 +36,7 @@ describe('kill -9 and resume', () => {
     const args = ['remove', input, '--batch-size', '10', '--concurrency', '3'];
 
     const first = runCli(args, emulator.env, dir);
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (emulator.calls.filter((c) => c.status === 204).length >= 25) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 2);
-    });
+    await until(() => emulator.calls.filter((c) => c.status === 204).length >= 25);
     first.kill('SIGKILL');
     const [, signal] = (await once(first, 'exit')) as [number | null, string | null];
     expect(signal).toBe('SIGKILL');
@@ -83,14 +77,7 @@ describe('Ctrl-C (SIGINT) and SIGTERM', () => {
     const child = runCli(['remove', input, '--batch-size', '10', '--concurrency', '2'], emulator.env, dir);
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (emulator.calls.filter((c) => c.status === 204).length >= 4) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 2);
-    });
+    await until(() => emulator.calls.filter((c) => c.status === 204).length >= 4);
     child.kill(signal);
     const [code] = (await once(child, 'exit')) as [number];
     const sentAtSignal = emulator.calls.length;
