@@ -40,6 +40,9 @@ function withRunOptions<T>(y: Argv<T>) {
     .option('timeout', { type: 'number', default: 30, describe: 'Seconds to wait for one call' })
     .option('verbose', { type: 'boolean', default: false, describe: 'One stderr line per call (secrets never shown)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object on stdout' })
+    .option('guard', { type: 'boolean', default: true, describe: 'Before the first removal, read the smallest target, send its batch alone and read it back; stop (exit 8) and put back anything Zoho removed unasked. --no-guard skips it' })
+    .option('reserve-credits', { type: 'number', describe: "Stop (exit 6, the rest deferred) before the org's remaining API credits would fall below N, so other integrations keep working" })
+    .option('max-calls', { type: 'number', describe: 'Make at most N API calls in this run (exit 6 when reached, the rest deferred)' })
     .option('retry-base-ms', { type: 'number', hidden: true, default: 500 });
 }
 
@@ -53,6 +56,9 @@ interface RunArgs {
   verbose: boolean;
   json: boolean;
   'retry-base-ms': number;
+  guard: boolean;
+  'reserve-credits'?: number | undefined;
+  'max-calls'?: number | undefined;
   by?: 'label' | 'user' | 'auto';
   verify?: boolean;
   'max-removals'?: number | undefined;
@@ -74,6 +80,9 @@ function runOptions(a: RunArgs): RunOptions {
     json: a.json,
     timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined,
     retryBaseMs: a['retry-base-ms'],
+    guard: a.guard,
+    reserveCredits: a['reserve-credits'],
+    maxCalls: a['max-calls'],
   };
 }
 
@@ -168,6 +177,9 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('timeout', { type: 'number' })
           .option('verbose', { type: 'boolean' })
           .option('json', { type: 'boolean' })
+          .option('guard', { type: 'boolean' })
+          .option('reserve-credits', { type: 'number' })
+          .option('max-calls', { type: 'number' })
           .option('retry-base-ms', { type: 'number', hidden: true }),
       (a) =>
         select(() =>
@@ -193,6 +205,9 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
               timeout: a.timeout,
               verbose: a.verbose,
               json: a.json,
+              guard: a.guard,
+              reserveCredits: a['reserve-credits'],
+              maxCalls: a['max-calls'],
               retryBaseMs: a['retry-base-ms'],
             },
             io,

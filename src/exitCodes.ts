@@ -1,6 +1,6 @@
 import type { ErrorCode } from './errors/ZdlabelsError.js';
 
-/** Exit codes (../shared/DESIGN.md); README lists what a scheduler should do on each. */
+/** Exit codes (../shared/DESIGN.md, and 8 for the guard); README lists what a scheduler should do on each. */
 export const exitCodes = {
   ok: 0,
   someRowsNotDone: 1,
@@ -10,8 +10,10 @@ export const exitCodes = {
   safetyLimit: 5,
   creditsExhausted: 6,
   locked: 7,
+  guardTripped: 8,
 } as const;
 
+/** The exit code of an error that ends a command. */
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'USAGE':
@@ -30,5 +32,22 @@ export function exitCodeFor(code: ErrorCode): number {
       return exitCodes.locked;
     case 'API':
       return exitCodes.someRowsNotDone;
+  }
+}
+
+/** The exit code of a run that went to the end or stopped: what stopped it, else whether every row is done. */
+export function exitCodeForRun(stoppedBy: 'auth' | 'credits' | 'interrupted' | 'systematic' | 'guard' | undefined, allDone: boolean): number {
+  switch (stoppedBy) {
+    case 'auth':
+      return exitCodes.auth;
+    case 'credits':
+      return exitCodes.creditsExhausted;
+    case 'guard':
+      return exitCodes.guardTripped;
+    case 'interrupted':
+    case 'systematic':
+      return exitCodes.someRowsNotDone;
+    case undefined:
+      return allDone ? exitCodes.ok : exitCodes.someRowsNotDone;
   }
 }

@@ -95,7 +95,7 @@ describe('authentication against the emulator', () => {
     expect(emulator.tokenRequests).toHaveLength(0);
   });
 
-  test('a token refused again right after its refresh (wrong data centre) is auth, naming ZOHO_DC', async () => {
+  test('a token that Desk refuses right after Accounts issued it (wrong data centre, missing scope) is auth, naming ZOHO_DC and the scopes, with no second refresh', async () => {
     emulator.knobs.inject = [{ status: 401, errorCode: 'INVALID_OAUTH', message: 'The OAuth Token you provided is invalid.' }];
     const client = clientFor(emulator);
     const e = (await rejection(client.call('getLabel', { path: { labelId: label } }))) as ZohoApiError;
@@ -105,9 +105,10 @@ describe('authentication against the emulator', () => {
     expect(e.status).toBe(401);
     expect(e.message).toContain(`GET /api/v1/labels/${label}`);
     expect(e.message).toContain('ZOHO_DC');
-    // one refresh at start, one after the refusal; never a loop
-    expect(emulator.tokenRequests).toHaveLength(2);
-    expect(emulator.calls).toHaveLength(2);
+    expect(e.message).toContain('Desk.contacts.UPDATE');
+    // no call was ever accepted with this token: a second refresh would be refused the same way
+    expect(emulator.tokenRequests).toHaveLength(1);
+    expect(emulator.calls).toHaveLength(1);
   });
 
   test('missing scopes: the message names the scopes to grant, and no refresh is wasted on it', async () => {

@@ -68,9 +68,10 @@ describe('error classes, over real HTTP', () => {
     expect([e.status, e.errorCode, e.kind]).toEqual([404, 'URL_NOT_FOUND', 'not_found']);
   });
 
-  test('422 INVALID_DATA on an unknown user ID is not_found, and nothing of the batch is applied', async () => {
+  test('422 INVALID_DATA on an unknown user ID is a refusal (which row is to blame is judged against the batch), and nothing of the batch is applied', async () => {
     const e = (await rejection(remove([user, '1060099000000999999']))) as ZohoApiError;
-    expect([e.status, e.errorCode, e.kind]).toEqual([422, 'INVALID_DATA', 'not_found']);
+    expect([e.status, e.errorCode, e.kind]).toEqual([422, 'INVALID_DATA', 'refused']);
+    expect(e.fieldErrors).toEqual([{ fieldName: '/userIds/1', errorType: 'invalid', errorMessage: 'user 1060099000000999999 does not exist' }]);
     expect(emulator.state.has(label, user)).toBe(true);
   });
 
@@ -80,13 +81,13 @@ describe('error classes, over real HTTP', () => {
     expect([e.status, e.errorCode, e.kind]).toEqual([422, 'RESOURCE_SIZE_EXCEEDED', 'too_large']);
   });
 
-  test('413 is too_large; other 4xx are permanent', async () => {
+  test('413 is too_large; other 4xx are refusals', async () => {
     emulator.knobs.inject = [
       { status: 413, errorCode: 'PAYLOAD_TOO_LARGE', times: 1 },
       { status: 400, errorCode: 'INVALID_REQUEST', times: 1 },
     ];
     expect(((await rejection(remove())) as ZohoApiError).kind).toBe('too_large');
-    expect(((await rejection(remove())) as ZohoApiError).kind).toBe('permanent');
+    expect(((await rejection(remove())) as ZohoApiError).kind).toBe('refused');
   });
 
   test('a per-ID failure inside a by-user 200 is an answer, not an error', async () => {
@@ -116,18 +117,18 @@ describe('classify (pure)', () => {
     [403, 'FORBIDDEN', 'auth'],
     [403, 'LICENSE_ACCESS_LIMITED', 'auth'],
     [404, 'URL_NOT_FOUND', 'not_found'],
-    [422, 'INVALID_DATA', 'not_found'],
-    [422, 'UNPROCESSABLE_ENTITY', 'not_found'],
+    [422, 'INVALID_DATA', 'refused'],
+    [422, 'UNPROCESSABLE_ENTITY', 'refused'],
     [422, 'RESOURCE_SIZE_EXCEEDED', 'too_large'],
     [413, undefined, 'too_large'],
-    [400, 'INVALID_REQUEST', 'permanent'],
+    [400, 'INVALID_REQUEST', 'refused'],
   ] as const)('%i %s → %s', (status, errorCode, kind) => {
     expect(classify(status, errorCode === undefined ? undefined : { errorCode })).toBe(kind);
   });
 
-  test('422 that names the size is too_large; 422 on a non-ID field is permanent', () => {
+  test('a 422 that names the size is too_large; any other 422 is a refusal, never a final not_found by itself', () => {
     expect(classify(422, { errorCode: 'INVALID_DATA', message: 'The number of userIds exceeds the maximum' })).toBe('too_large');
-    expect(classify(422, { errorCode: 'INVALID_DATA', errors: [{ fieldName: '/userIds/3', errorType: 'invalid' }] })).toBe('not_found');
-    expect(classify(422, { errorCode: 'INVALID_DATA', errors: [{ fieldName: '/limit', errorType: 'invalid' }] })).toBe('permanent');
+    expect(classify(422, { errorCode: 'INVALID_DATA', errors: [{ fieldName: '/userIds/3', errorType: 'invalid' }] })).toBe('refused');
+    expect(classify(422, { errorCode: 'UNPROCESSABLE_ENTITY', message: "Extra query parameter 'x' is present" })).toBe('refused');
   });
 });

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningEmulator } from '../src/emulator/server.js';
 import { startEmulator } from '../src/emulator/server.js';
-import { readPairs } from '../src/rows/readPairs.js';
+import { readPairs, type RowSource } from '../src/rows/readPairs.js';
+import { labelIdOf, userIdOf } from '../src/rows/table.js';
 import { cli, tempDir } from './helpers/cli.js';
 
 const U1 = '1060099000000334001';
@@ -15,6 +16,16 @@ async function file(content: string | Buffer, name = 'in.csv'): Promise<string> 
   return path;
 }
 
+/** The rows read, as plain objects: number, line, IDs, and the outcome given to a row that cannot be sent. */
+const rowsOf = ({ table, outcomes }: RowSource) =>
+  Array.from({ length: table.size }, (_, i) => ({
+    row: i + 1,
+    line: table.line[i],
+    userId: userIdOf(table, i),
+    labelId: labelIdOf(table, i),
+    problem: outcomes.status(i) === undefined ? undefined : { status: outcomes.status(i), message: outcomes.detail(i).message },
+  }));
+
 describe('reading the input CSV', () => {
   test.each([
     ['comma, LF', `user_id,label_id\n${U1},${L}\n${U2},${L}\n`],
@@ -23,7 +34,7 @@ describe('reading the input CSV', () => {
     ['camelCase headers among others, blank lines', `name,userId,email,labelId\n"Doe, Jane",${U1},j@x.io,${L}\n\n\n"Roe, Rick", ${U2} ,r@x.io,${L}\n\n`],
     ['"User ID" / "Label ID"', `User ID,Label ID\n${U1},${L}\n${U2},${L}\n`],
   ])('%s', async (_name, content) => {
-    const { rows } = await readPairs(await file(content));
+    const rows = rowsOf(await readPairs(await file(content)));
     expect(rows.map((r) => [r.row, r.userId, r.labelId, r.problem])).toEqual([
       [1, U1, L, undefined],
       [2, U2, L, undefined],
@@ -31,9 +42,7 @@ describe('reading the input CSV', () => {
   });
 
   test('bad values make their row invalid, with a message; the others go on', async () => {
-    const { rows } = await readPairs(
-      await file(`user_id,label_id\n6.0000000000000E+18,${L}\n${U1},\nabc,${L}\n${U1}.0,${L}\n${U2},${L}\n${U2},${L}\n`),
-    );
+    const rows = rowsOf(await readPairs(await file(`user_id,label_id\n6.0000000000000E+18,${L}\n${U1},\nabc,${L}\n${U1}.0,${L}\n${U2},${L}\n${U2},${L}\n`)));
     expect(rows.map((r) => [r.row, r.line, r.problem?.status ?? 'ok'])).toEqual([
       [1, 2, 'invalid'],
       [2, 3, 'invalid'],
@@ -43,10 +52,10 @@ describe('reading the input CSV', () => {
       [6, 7, 'duplicate'],
     ]);
     expect(rows[0]!.problem?.message).toMatch(/spreadsheet scientific notation.*destroyed the ID's last digits/);
-    expect(rows[1]!.problem?.message).toBe('label_id is empty');
+    expect(rows[1]!.problem?.message).toBe('line 3: label_id is empty');
     expect(rows[2]!.problem?.message).toContain('"abc" is not a Zoho ID');
     expect(rows[3]!.problem?.message).toContain('decimal part');
-    expect(rows[5]!.problem?.message).toBe('same pair as row 5');
+    expect(rows[5]!.problem?.message).toBe('line 7: same pair as row 5');
   });
 });
 

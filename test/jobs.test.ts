@@ -92,7 +92,7 @@ describe('the example jobs run against the emulator', () => {
     const runs = await readdir(join(jobs, 'runs'));
     const results = runs.find((f) => f.endsWith('.results.csv'))!;
     expect(results).toMatch(/^nightly-leavers-\d{4}-\d\d-\d\d-\d{6}\.results\.csv$/);
-    const manifest = JSON.parse(await readFile(join(jobs, 'runs', results.replace(/\.csv$/, '.manifest.json')), 'utf8')) as Record<string, unknown>;
+    const manifest = JSON.parse(await readFile(join(jobs, 'runs', results.replace(/\.results\.csv$/, '.manifest.json')), 'utf8')) as Record<string, unknown>;
     const sha = createHash('sha256').update(await readFile(join(jobs, 'inbox/leavers.csv'))).digest('hex');
     const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string };
     expect(manifest).toMatchObject({

@@ -1,55 +1,71 @@
-import { planBatches, splitBatch, halve } from '../src/plan/plan.js';
-import type { Pair } from '../src/rows/types.js';
+import { halve, planBatches, splitBatch, type Batch, type Grouping, type Plan } from '../src/plan/plan.js';
+import { RowTableBuilder, type RowTable } from '../src/rows/table.js';
 
-const pairs = (list: [string, string][]): Pair[] => list.map(([userId, labelId], i) => ({ row: i + 1, userId, labelId }));
-const covered = (plan: ReturnType<typeof planBatches>) =>
-  plan.batches.flatMap((b) => b.ids.map((id, i) => `${b.rows[i]}:${b.by === 'label' ? `${id}:${b.key}` : `${b.key}:${id}`}`)).sort();
-const expected = (ps: Pair[]) => ps.map((p) => `${p.row}:${p.userId}:${p.labelId}`).sort();
+/** A table of (user, label) pairs, rows 0..n-1 in order. */
+function tableOf(list: [string, string][]): RowTable {
+  const b = new RowTableBuilder();
+  list.forEach(([user, label], i) => b.add(user, label, i + 2));
+  return b.finish();
+}
+const allRows = (t: RowTable) => Uint32Array.from({ length: t.size }, (_, i) => i);
+const plan = (t: RowTable, g: Grouping, size: number) => planBatches(allRows(t), { user: t.user, label: t.label, userCount: t.users.size, labelCount: t.labels.size }, g, size);
+/** A batch as its path key, the IDs in its body, and its (1-based) rows. */
+const view = (t: RowTable, b: Batch) => ({
+  id: b.id,
+  by: b.by,
+  key: b.by === 'label' ? t.labels.value(b.key) : t.users.value(b.key),
+  ids: [...b.rows].map((r) => (b.by === 'label' ? t.users.value(t.user[r]!) : t.labels.value(t.label[r]!))),
+  rows: [...b.rows].map((r) => r + 1),
+});
+const covered = (t: RowTable, p: Plan) => p.batches.flatMap((b) => [...b.rows].map((r) => `${r + 1}:${t.users.value(t.user[r]!)}:${t.labels.value(t.label[r]!)}`)).sort();
+const expected = (list: [string, string][]) => list.map(([user, label], i) => `${i + 1}:${user}:${label}`).sort();
 
 describe('planning (pure)', () => {
   // 120 users on label A, the first 30 of them also on label B
   const u = (i: number) => String(1060099000000334001n + BigInt(i));
-  const input = pairs([...Array.from({ length: 120 }, (_, i) => [u(i), 'A'] as [string, string]), ...Array.from({ length: 30 }, (_, i) => [u(i), 'B'] as [string, string])]);
+  const list: [string, string][] = [...Array.from({ length: 120 }, (_, i) => [u(i), 'A'] as [string, string]), ...Array.from({ length: 30 }, (_, i) => [u(i), 'B'] as [string, string])];
+  const input = tableOf(list);
 
   test('by label: users batched per label, at most batch-size IDs, the fewest calls that grouping allows', () => {
-    const plan = planBatches(input, 'label', 50);
-    expect(plan.batches.map((b) => [b.key, b.ids.length])).toEqual([
+    const p = plan(input, 'label', 50);
+    expect(p.batches.map((b) => [view(input, b).key, b.rows.length])).toEqual([
       ['A', 50],
       ['A', 50],
       ['A', 20],
       ['B', 30],
     ]);
-    expect(covered(plan)).toEqual(expected(input));
+    expect(covered(input, p)).toEqual(expected(list));
     // input order is kept inside a batch
-    expect(plan.batches[0]!.rows).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(view(input, p.batches[0]!).rows).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
   test('by user: labels batched per user', () => {
-    const plan = planBatches(input, 'user', 50);
-    expect(plan.batches).toHaveLength(120);
-    expect(plan.batches[0]).toEqual({ id: 'b1', by: 'user', key: u(0), ids: ['A', 'B'], rows: [1, 121] });
-    expect(covered(plan)).toEqual(expected(input));
+    const p = plan(input, 'user', 50);
+    expect(p.batches).toHaveLength(120);
+    expect(view(input, p.batches[0]!)).toEqual({ id: 'b1', by: 'user', key: u(0), ids: ['A', 'B'], rows: [1, 121] });
+    expect(covered(input, p)).toEqual(expected(list));
   });
 
   test('auto picks the grouping with fewer calls', () => {
-    expect(planBatches(input, 'auto', 50).batches).toHaveLength(4);
+    expect(plan(input, 'auto', 50).batches).toHaveLength(4);
     // one user holding many labels: by user wins
-    const manyLabels = pairs(Array.from({ length: 60 }, (_, i) => ['7', String(100 + i)] as [string, string]));
-    const plan = planBatches(manyLabels, 'auto', 50);
-    expect([plan.grouping, plan.batches.length]).toEqual(['user', 2]);
+    const manyLabels = tableOf(Array.from({ length: 60 }, (_, i) => ['7', String(100 + i)] as [string, string]));
+    const p = plan(manyLabels, 'auto', 50);
+    expect([p.grouping, p.batches.length]).toEqual(['user', 2]);
   });
 
   test('a mixed plan beats both single groupings when a label hub and a user hub meet', () => {
     // label L held by users 1..100, and user X holding labels 1..100
-    const hub = pairs([
+    const hubList: [string, string][] = [
       ...Array.from({ length: 100 }, (_, i) => [String(1000 + i), '9'] as [string, string]),
       ...Array.from({ length: 100 }, (_, i) => ['5', String(2000 + i)] as [string, string]),
-    ]);
-    expect(planBatches(hub, 'label', 50).batches).toHaveLength(102);
-    expect(planBatches(hub, 'user', 50).batches).toHaveLength(102);
-    const plan = planBatches(hub, 'auto', 50);
-    expect([plan.grouping, plan.batches.length]).toEqual(['mixed', 4]);
-    expect(covered(plan)).toEqual(expected(hub));
+    ];
+    const hub = tableOf(hubList);
+    expect(plan(hub, 'label', 50).batches).toHaveLength(102);
+    expect(plan(hub, 'user', 50).batches).toHaveLength(102);
+    const p = plan(hub, 'auto', 50);
+    expect([p.grouping, p.batches.length]).toEqual(['mixed', 4]);
+    expect(covered(hub, p)).toEqual(expected(hubList));
   });
 
   test('every pair lands in exactly one batch, whatever the shape (random inputs)', () => {
@@ -60,45 +76,46 @@ describe('planning (pure)', () => {
     };
     for (let t = 0; t < 30; t += 1) {
       const seen = new Set<string>();
-      const list: [string, string][] = [];
+      const pairs: [string, string][] = [];
       for (let i = 0; i < 300; i += 1) {
         const pair: [string, string] = [String(rnd(40)), String(rnd(25))];
         if (!seen.has(pair.join())) {
           seen.add(pair.join());
-          list.push(pair);
+          pairs.push(pair);
         }
       }
-      const ps = pairs(list);
+      const table = tableOf(pairs);
       for (const g of ['label', 'user', 'auto'] as const) {
         const size = 1 + rnd(20);
-        const plan = planBatches(ps, g, size);
-        expect(covered(plan)).toEqual(expected(ps));
-        expect(plan.batches.every((b) => b.ids.length <= size && b.ids.length > 0)).toBe(true);
+        const p = plan(table, g, size);
+        expect(covered(table, p)).toEqual(expected(pairs));
+        expect(p.batches.every((b) => b.rows.length <= size && b.rows.length > 0)).toBe(true);
       }
-      const auto = planBatches(ps, 'auto', 10).batches.length;
-      expect(auto).toBeLessThanOrEqual(Math.min(planBatches(ps, 'label', 10).batches.length, planBatches(ps, 'user', 10).batches.length));
+      const auto = plan(table, 'auto', 10).batches.length;
+      expect(auto).toBeLessThanOrEqual(Math.min(plan(table, 'label', 10).batches.length, plan(table, 'user', 10).batches.length));
     }
   });
 
   test('20 000 pairs plan in well under a second', () => {
-    const big = pairs(Array.from({ length: 20_000 }, (_, i) => [String(10_000_000 + i), String(500 + (i % 400))] as [string, string]));
+    const big = tableOf(Array.from({ length: 20_000 }, (_, i) => [String(10_000_000 + i), String(500 + (i % 400))] as [string, string]));
     const t = performance.now();
-    const plan = planBatches(big, 'auto', 50);
+    const p = plan(big, 'auto', 50);
     expect(performance.now() - t).toBeLessThan(1000);
-    expect(plan.batches).toHaveLength(400);
+    expect(p.batches).toHaveLength(400);
   });
 
   test('split and halve keep rows with their IDs', () => {
-    const b = { id: 'b3', by: 'label' as const, key: 'L', ids: ['1', '2', '3', '4', '5'], rows: [10, 11, 12, 13, 14] };
-    expect(splitBatch(b, 2).map((x) => [x.id, x.ids, x.rows])).toEqual([
-      ['b3.1', ['1', '2'], [10, 11]],
-      ['b3.2', ['3', '4'], [12, 13]],
-      ['b3.3', ['5'], [14]],
+    const t = tableOf([['1', 'L'], ['2', 'L'], ['3', 'L'], ['4', 'L'], ['5', 'L']]);
+    const b: Batch = { id: 'b3', by: 'label', key: 0, rows: Uint32Array.from([0, 1, 2, 3, 4]) };
+    expect(splitBatch(b, 2).map((x) => [x.id, view(t, x).ids, view(t, x).rows])).toEqual([
+      ['b3.1', ['1', '2'], [1, 2]],
+      ['b3.2', ['3', '4'], [3, 4]],
+      ['b3.3', ['5'], [5]],
     ]);
-    expect(halve(b).map((x) => x.ids)).toEqual([
+    expect(halve(b).map((x) => view(t, x).ids)).toEqual([
       ['1', '2', '3'],
       ['4', '5'],
     ]);
-    expect(() => planBatches([], 'label', 0)).toThrow('Expected `batchSize` to be an integer ≥ 1, got `0`');
+    expect(() => plan(t, 'label', 0)).toThrow('Expected `batchSize` to be an integer ≥ 1, got `0`');
   });
 });

@@ -104,7 +104,7 @@ describe('retire-label and restore', () => {
 
   test('a retirement stopped by spent credits resumes from its snapshot', async () => {
     emulator.knobs.dailyCredits = 4; // getLabel, two pages of members, one removal
-    const r = await cli(['retire-label', '--label', A, '--yes', '--batch-size', '20', '--concurrency', '1'], { env: emulator.env, cwd: dir });
+    const r = await cli(['retire-label', '--label', A, '--yes', '--batch-size', '20', '--concurrency', '1', '--no-guard'], { env: emulator.env, cwd: dir });
     expect(r.code).toBe(6);
     expect(members(emulator, A)).toHaveLength(60);
     emulator.knobs.dailyCredits = Number.POSITIVE_INFINITY;
@@ -200,7 +200,7 @@ describe('--verify', () => {
   test('catches a pair the emulator answered success for but silently kept', async () => {
     emulator.knobs.silentlyKeep = [`${u(3)}:${A}`];
     const pairs: [string, string][] = Array.from({ length: 6 }, (_, i) => [u(i), A]);
-    const r = await cli(['remove', await writePairs(dir, pairs), '--verify', '--json'], { env: emulator.env, cwd: dir });
+    const r = await cli(['remove', await writePairs(dir, pairs), '--verify', '--json', '--no-guard'], { env: emulator.env, cwd: dir });
     expect(r.code).toBe(1);
     const results = (await readResults(join(dir, 'pairs.results.csv'))) as (Record<string, string>)[];
     expect(results.map((x) => [x.status, x.verified])).toEqual([
@@ -218,7 +218,7 @@ describe('--verify', () => {
   });
 
   test('reads the users instead when fewer users than labels were touched', async () => {
-    const r = await cli(['remove', await writePairs(dir, [[u(45), A], [u(45), B]]), '--verify', '--by', 'user'], { env: emulator.env, cwd: dir });
+    const r = await cli(['remove', await writePairs(dir, [[u(45), A], [u(45), B]]), '--verify', '--by', 'user', '--no-guard'], { env: emulator.env, cwd: dir });
     expect(r.code).toBe(0);
     expect(emulator.calls.filter((c) => c.endpoint === 'listUserLabels')).toHaveLength(1);
     expect(emulator.calls.filter((c) => c.endpoint === 'listLabelUsers')).toHaveLength(0);

@@ -66,7 +66,7 @@ for (let run = 1; run <= RUNS; run += 1) {
   sink.resume();
   const started = performance.now();
   const code = await removeCommand(
-    { input, out: join(dir, `run${run}.results.csv`), by: 'auto', dryRun: false, concurrency: ORG_LIMIT, batchSize: 50, retries: 5, resume: false, verify: false, verbose: false, json: false },
+    { input, out: join(dir, `run${run}.results.csv`), by: 'auto', dryRun: false, concurrency: ORG_LIMIT, batchSize: 50, retries: 5, resume: false, verify: false, verbose: false, json: false, guard: true },
     { stdout: sink, stderr: sink, env: emulator.env, cwd: dir, interrupted: () => new Promise(() => {}) },
   );
   const wall = performance.now() - started;

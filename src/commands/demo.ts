@@ -9,6 +9,7 @@ import { InputError } from '../errors/InputError.js';
 import { loadJob } from '../jobs/loadJob.js';
 import type { Io } from '../io.js';
 import { readPairs } from '../rows/readPairs.js';
+import { labelIdOf, userIdOf } from '../rows/table.js';
 import { removeCommand } from './remove.js';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,13 +37,17 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     const outDir = await mkdtemp(join(tmpdir(), 'zdlabels-demo-'));
     const out = join(outDir, 'remove.results.csv');
     const code = await removeCommand(
-      { input, out, by: job.by ?? 'auto', dryRun: false, concurrency: job.concurrency ?? 5, batchSize: job.batchSize ?? 50, retries: 5, resume: false, verify: false, verbose: false, json: false },
+      { input, out, by: job.by ?? 'auto', dryRun: false, concurrency: job.concurrency ?? 5, batchSize: job.batchSize ?? 50, retries: 5, resume: false, verify: false, verbose: false, json: false, guard: true },
       { ...io, env: emulator.env },
     );
 
     // What should be gone: every valid input pair the seed held. Nothing else may change.
-    const { rows } = await readPairs(input);
-    const wanted = new Set(rows.filter((r) => !r.problem).map((r) => `${r.userId}:${r.labelId}`).filter((p) => before.has(p)));
+    const { table, outcomes } = await readPairs(input);
+    const wanted = new Set<string>();
+    for (let i = 0; i < table.size; i += 1) {
+      const pair = `${userIdOf(table, i)}:${labelIdOf(table, i)}`;
+      if (outcomes.status(i) === undefined && before.has(pair)) wanted.add(pair);
+    }
     const after = new Set(emulator.state.pairs());
     const goneNow = [...before].filter((p) => !after.has(p));
     const missed = [...wanted].filter((p) => after.has(p));

@@ -3,7 +3,7 @@ import { UsageError } from '../errors/UsageError.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { membersCsv, writeMembers, type MemberRow } from '../rows/members.js';
-import { clientFor } from '../run/flow.js';
+import { clientFor } from '../run/client.js';
 import { findLabel, labelMembers } from '../run/members.js';
 import { retryRead } from '../run/retry.js';
 import { listAll } from '../zoho/pager.js';

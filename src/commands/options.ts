@@ -14,6 +14,8 @@ export function validateRunOptions(o: RunOptions): void {
   integer('batch-size', o.batchSize, 1);
   integer('retries', o.retries, 0);
   if (o.maxRemovals !== undefined) integer('max-removals', o.maxRemovals, 0);
+  if (o.reserveCredits !== undefined) integer('reserve-credits', o.reserveCredits, 0);
+  if (o.maxCalls !== undefined) integer('max-calls', o.maxCalls, 1);
   if (o.helpCenterId !== undefined) checkId('help-center-id', o.helpCenterId);
   if (o.dryRun && o.resume) throw new UsageError('--dry-run and --resume do not go together: a dry run sends nothing to resume');
 }

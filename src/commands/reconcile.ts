@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
-import { InputError } from '../errors/InputError.js';
 import { exitCodes } from '../exitCodes.js';
+import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { writeMembers } from '../rows/members.js';
 import { readKeep } from '../rows/readKeep.js';
-import { pairsSource } from '../rows/readPairs.js';
+import { readPairs } from '../rows/readPairs.js';
+import { clientFor } from '../run/client.js';
 import { confirm } from '../run/confirm.js';
-import { clientFor, runFlow, type RunOptions } from '../run/flow.js';
+import { checkOutputs, resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { findLabel, labelMembers } from '../run/members.js';
 import { checkId, validateRunOptions } from './options.js';
 
@@ -33,11 +34,15 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   const client = clientFor(io, options);
   const label = await findLabel(client, options.label);
   const out = resolve(io.cwd, options.out ?? `reconcile-${options.label}.results.csv`);
-  const planFile = `${out.replace(/(\.results)?\.csv$/i, '')}.plan.csv`;
+  const planFile = artifactsFor(out).plan;
   const name = `"${label.name ?? ''}" (${options.label})`;
+  const resumeHint = resumeHintFor(options, out, `zdlabels reconcile --label ${options.label} --keep ${keepFile} --resume --yes --out ${out}`);
+  // Resuming works from the first run's plan: the label has changed since.
+  const resume = options.resume && !options.check && existsSync(planFile);
+  if (options.resume && !options.check && !resume) loggerFor(io).say(`resume: no plan at ${planFile} yet, so nothing was removed; starting from the beginning`);
 
   let members: Awaited<ReturnType<typeof labelMembers>> = [];
-  if (!(options.resume && !options.check)) {
+  if (!resume) {
     members = await labelMembers(client, options.label);
     const drift = members.filter((m) => !keep.has(m.userId));
     const memberIds = new Set(members.map((m) => m.userId));
@@ -68,20 +73,21 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     if (drift.length > limit) {
       throw new ZdlabelsError('SAFETY_LIMIT', `reconcile would remove ${drift.length} of ${members.length} members of ${name}, more than --max-removals ${limit}${options.maxRemovals === undefined ? ' (default: half the members)' : ''}; nothing was sent. Check ${keepFile}, or raise --max-removals if this is intended.`);
     }
+    await checkOutputs(out, { resume: false, inputs: [keepFile], resumeHint, also: [{ path: planFile, option: '--out', what: 'the planned removals' }] });
     await writeMembers(planFile, drift);
-  } else if (!existsSync(planFile)) {
-    throw new InputError(planFile, undefined, 'no plan of an earlier run to resume from');
-  }
+  } else await checkOutputs(out, { resume: true, inputs: [keepFile, planFile], resumeHint });
   const { exitCode } = await runFlow(
     {
       command: 'reconcile',
       action: 'remove',
-      ...(await pairsSource(planFile)),
+      rows: await readPairs(planFile),
       out,
-      options: { ...options, maxRemovals: undefined },
+      options: { ...options, resume, maxRemovals: undefined },
       client,
-      confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove ${pending.length} users who are not on the keep list from label ${name}?`),
-      resumeHint: `zdlabels reconcile --label ${options.label} --keep ${options.keep} --resume --yes --out ${out}`,
+      outputsChecked: true,
+      knownMembers: members.length > 0 ? { labelId: options.label, userIds: new Set(members.map((m) => m.userId)) } : undefined,
+      confirm: options.yes ? undefined : (_plan, pending) => confirm(io, `Remove ${pending} users who are not on the keep list from label ${name}?`),
+      resumeHint,
       notes: members.length > 0 ? [`reconcile ${name}: ${members.length} members, ${keep.size} on the keep list; nobody is ever added`] : [],
     },
     io,

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError } from '../errors/InputError.js';
+import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { writeMembers } from '../rows/members.js';
-import { pairsSource } from '../rows/readPairs.js';
+import { readPairs } from '../rows/readPairs.js';
+import { clientFor } from '../run/client.js';
 import { confirm } from '../run/confirm.js';
-import { clientFor, runFlow, type RunOptions } from '../run/flow.js';
+import { checkOutputs, resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { findLabel, labelMembers } from '../run/members.js';
 import { checkId, validateRunOptions } from './options.js';
 
@@ -24,29 +25,36 @@ export interface RetireLabelOptions extends RunOptions {
 export async function retireLabelCommand(options: RetireLabelOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   checkId('label', options.label);
+  const out = resolve(io.cwd, options.out ?? `retire-${options.label}.results.csv`);
+  const snapshot = resolve(io.cwd, options.snapshot ?? artifactsFor(out).snapshot);
+  const resumeHint = resumeHintFor(options, out, `zdlabels retire-label --label ${options.label} --resume --yes --out ${out}`);
   const client = clientFor(io, options);
   const label = await findLabel(client, options.label);
-  const out = resolve(io.cwd, options.out ?? `retire-${options.label}.results.csv`);
-  const snapshot = resolve(io.cwd, options.snapshot ?? `${out.replace(/(\.results)?\.csv$/i, '')}.snapshot.csv`);
-  if (options.resume) {
-    // The snapshot of the first run is the input: the label has fewer members by now.
-    if (!existsSync(snapshot)) throw new InputError(snapshot, undefined, 'no snapshot of an earlier run to resume from');
-  } else {
+  const name = `"${label.name ?? ''}" (${options.label})`;
+  const log = loggerFor(io);
+  // Resuming works from the first run's snapshot: the label has fewer members by now.
+  const resume = options.resume && existsSync(snapshot);
+  if (options.resume && !resume) log.say(`resume: no snapshot at ${snapshot} yet, so nothing was removed; starting from the beginning`);
+  let knownMembers: { labelId: string; userIds: Set<string> } | undefined;
+  if (!resume) {
+    await checkOutputs(out, { resume: false, inputs: [], resumeHint, also: [{ path: snapshot, option: '--snapshot', what: "the label's members" }] });
     const members = await labelMembers(client, options.label);
     await writeMembers(snapshot, members);
-    loggerFor(io).say(`snapshot: ${members.length} members of "${label.name ?? options.label}" written to ${snapshot}`);
-  }
-  const name = `"${label.name ?? ''}" (${options.label})`;
+    knownMembers = { labelId: options.label, userIds: new Set(members.map((m) => m.userId)) };
+    log.say(`snapshot: ${members.length} members of ${name} written to ${snapshot}`);
+  } else await checkOutputs(out, { resume: true, inputs: [snapshot], resumeHint });
   const { exitCode } = await runFlow(
     {
       command: 'retire-label',
       action: 'remove',
-      ...(await pairsSource(snapshot)),
+      rows: await readPairs(snapshot),
       out,
-      options,
+      options: { ...options, resume },
       client,
-      confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove all ${pending.length} users from label ${name} in ${plan.batches.length} calls?`),
-      resumeHint: `zdlabels retire-label --label ${options.label} --resume --yes --out ${out}`,
+      outputsChecked: true,
+      knownMembers,
+      confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove all ${pending} users from label ${name} in ${plan.batches.length} calls?`),
+      resumeHint,
       notes: [
         `The label ${name} itself was not deleted: zdlabels never deletes labels.`,
         `Once deleting it is the intent, delete it in Zoho Desk (Help Center › user labels). The snapshot ${snapshot} lists who held it; \`zdlabels restore ${out}\` puts them back.`,

@@ -65,8 +65,12 @@ export async function runJobCommand(file: string, overrides: JobOverrides, io: I
     json: j.json ?? false,
     timeoutMs: j.timeout === undefined ? undefined : j.timeout * 1000,
     retryBaseMs: j.retryBaseMs,
+    guard: j.guard ?? true,
+    reserveCredits: j.reserveCredits,
+    maxCalls: j.maxCalls,
     envNames,
     job: job.name,
+    jobFile,
   };
   const log = loggerFor(io, options.verbose);
   const release = acquireLock(`${jobFile}.lock`, (m) => log.say(`warning: ${m}`));

@@ -5,11 +5,11 @@ import { ZdlabelsError } from './ZdlabelsError.js';
  * - retryable: 5xx, dropped connection, timeout, 429 TOO_MANY_REQUESTS: back off and try again
  * - auth: refused credentials or permission, even after a refresh: stop the run
  * - credits: 429 THRESHOLD_EXCEEDED: the day's credits are spent: stop, defer the rest
- * - not_found: 404, or 422 on the IDs: split the batch to find the bad IDs
+ * - not_found: 404: for a read, the thing does not exist; for a write, a read must tell why
  * - too_large: the batch has more IDs than Zoho takes: split it, keep the smaller size
- * - permanent: anything else: the rows of that call fail
+ * - refused: any other refusal (400, 422, …): what it means for each row is judged against the batch (run/verdict.ts)
  */
-export type ApiErrorKind = 'retryable' | 'auth' | 'credits' | 'not_found' | 'too_large' | 'permanent';
+export type ApiErrorKind = 'retryable' | 'auth' | 'credits' | 'not_found' | 'too_large' | 'refused';
 
 export interface ZohoApiErrorDetails {
   method: string;

@@ -21,6 +21,9 @@ export interface Job {
   yes?: boolean;
   check?: boolean;
   timeout?: number;
+  guard?: boolean;
+  reserveCredits?: number;
+  maxCalls?: number;
   env?: Partial<Record<EnvVariable, string>>;
 }
 

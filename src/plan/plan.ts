@@ -1,154 +1,140 @@
 // Pure planning: which calls remove which pairs. No I/O here.
-import type { Pair } from '../rows/types.js';
+import { groupRows, type Groups } from './group.js';
 
 export type Grouping = 'label' | 'user' | 'auto';
+export type Side = 'label' | 'user';
 
-/** One call: by label, a label and the users to take off it; by user, a user and the labels to take off. */
+/** The pairs, as interned numbers: row r pairs user `user[r]` with label `label[r]`. */
+export interface PairIndex {
+  readonly user: Int32Array;
+  readonly label: Int32Array;
+  readonly userCount: number;
+  readonly labelCount: number;
+}
+
+/**
+ * One call. By label: the label `key` and the users of `rows` in the body; by
+ * user: the user `key` and the labels of `rows`. One ID per row.
+ */
 export interface Batch {
-  id: string;
-  by: 'label' | 'user';
-  /** The label ID (by label) or user ID (by user) in the path. */
-  key: string;
-  /** The IDs in the body, one per row. */
-  ids: string[];
-  rows: number[];
+  readonly id: string;
+  readonly by: Side;
+  /** The interned label (by label) or user (by user) of the path. */
+  readonly key: number;
+  readonly rows: Uint32Array;
 }
 
 export interface Plan {
-  grouping: 'label' | 'user' | 'mixed';
+  grouping: Side | 'mixed';
   batches: Batch[];
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+/** The interned ID a batch carries for a row: the user by label, the label by user. */
+export const bodyKey = (pairs: PairIndex, by: Side, row: number): number => (by === 'label' ? pairs.user[row]! : pairs.label[row]!);
+
+const callsOf = (g: Groups, size: number): number => {
+  let calls = 0;
+  for (let k = 0; k < g.count; k += 1) calls += Math.ceil((g.start[k + 1]! - g.start[k]!) / size);
+  return calls;
+};
+
+/** A run of rows for one key, cut into batches of at most `size`. */
+function chunks(out: Batch[], by: Side, key: number, rows: Uint32Array, size: number): void {
+  for (let at = 0; at < rows.length; at += size) out.push({ id: `b${out.length + 1}`, by, key, rows: rows.subarray(at, at + size) });
+}
+
+function single(g: Groups, by: Side, size: number): Batch[] {
+  const out: Batch[] = [];
+  for (let k = 0; k < g.count; k += 1) chunks(out, by, g.key[k]!, g.order.subarray(g.start[k]!, g.start[k + 1]!), size);
   return out;
 }
 
-function groupBy(pairs: Pair[], by: 'label' | 'user'): Map<string, Pair[]> {
-  const groups = new Map<string, Pair[]>();
-  for (const p of pairs) {
-    const key = by === 'label' ? p.labelId : p.userId;
-    const list = groups.get(key);
-    if (list) list.push(p);
-    else groups.set(key, [p]);
-  }
-  return groups;
-}
-
-function batchesOf(by: 'label' | 'user', key: string, pairs: Pair[], size: number): Omit<Batch, 'id'>[] {
-  return chunk(pairs, size).map((part) => ({
-    by,
-    key,
-    ids: part.map((p) => (by === 'label' ? p.userId : p.labelId)),
-    rows: part.map((p) => p.row),
-  }));
-}
-
-function single(pairs: Pair[], by: 'label' | 'user', size: number): Omit<Batch, 'id'>[] {
-  return [...groupBy(pairs, by)].flatMap(([key, group]) => batchesOf(by, key, group, size));
-}
-
 /**
- * A mixed plan: repeatedly give the label or user with the most pairs left
- * its own calls. It wins when a few labels and a few users are each shared by
- * many pairs (one label held by many users and one user holding many labels).
- * A max-heap with lazy updates keeps it O(pairs · log groups).
+ * A mixed plan: repeatedly give the label or user with the most pairs left its
+ * own calls. It wins when a few labels and a few users are each shared by many
+ * pairs. Counts only fall, so a bucket queue (one list per count, walked down
+ * once) makes it linear: O(pairs + groups + largest group).
  */
-function mixed(pairs: Pair[], size: number): Omit<Batch, 'id'>[] {
-  type Group = { by: 'label' | 'user'; key: string; pairs: Pair[]; left: number; order: number };
-  const groups = new Map<string, Group>();
-  let order = 0;
-  const groupOf = (by: 'label' | 'user', key: string): Group => {
-    const id = `${by}:${key}`;
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { by, key, pairs: [], left: 0, order: order++ }));
-    return g;
+function mixed(byLabel: Groups, byUser: Groups, pairs: PairIndex, size: number, rowLimit: number): Batch[] {
+  const labels = byLabel.count;
+  const groupOfLabel = new Int32Array(pairs.labelCount).fill(-1);
+  const groupOfUser = new Int32Array(pairs.userCount).fill(-1);
+  for (let g = 0; g < labels; g += 1) groupOfLabel[byLabel.key[g]!] = g;
+  for (let g = 0; g < byUser.count; g += 1) groupOfUser[byUser.key[g]!] = labels + g;
+  const total = labels + byUser.count;
+  const rowsOf = (g: number): Uint32Array => (g < labels ? byLabel.order.subarray(byLabel.start[g]!, byLabel.start[g + 1]!) : byUser.order.subarray(byUser.start[g - labels]!, byUser.start[g - labels + 1]!));
+  const left = new Int32Array(total);
+  const buckets: number[][] = [];
+  const enqueue = (g: number): void => {
+    (buckets[left[g]!] ??= []).push(g);
   };
-  for (const p of pairs) {
-    for (const g of [groupOf('label', p.labelId), groupOf('user', p.userId)]) {
-      g.pairs.push(p);
-      g.left += 1;
-    }
+  for (let g = 0; g < total; g += 1) {
+    left[g] = rowsOf(g).length;
+    enqueue(g);
   }
-  // Heap entries are [left, group]; an entry whose count no longer matches is stale.
-  const heap: [number, Group][] = [];
-  const before = (a: [number, Group], b: [number, Group]) => a[0] > b[0] || (a[0] === b[0] && a[1].order < b[1].order);
-  const push = (e: [number, Group]) => {
-    heap.push(e);
-    for (let i = heap.length - 1; i > 0; ) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  };
-  const pop = (): [number, Group] | undefined => {
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
+  const done = new Uint8Array(rowLimit);
+  const taken = new Uint32Array(byLabel.order.length);
+  let used = 0;
+  const out: Batch[] = [];
+  for (let count = buckets.length - 1; count > 0; count -= 1) {
+    for (const g of buckets[count] ?? []) {
+      if (left[g] !== count) continue; // a stale entry: the group has shrunk since
+      const from = used;
+      for (const row of rowsOf(g)) {
+        if (done[row]) continue;
+        done[row] = 1;
+        taken[used++] = row;
+        const other = g < labels ? groupOfUser[pairs.user[row]!]! : groupOfLabel[pairs.label[row]!]!;
+        left[other]! -= 1;
+        if (left[other]! > 0) enqueue(other);
       }
+      left[g] = 0;
+      const by: Side = g < labels ? 'label' : 'user';
+      chunks(out, by, g < labels ? byLabel.key[g]! : byUser.key[g - labels]!, taken.subarray(from, used), size);
     }
-    return top;
-  };
-  for (const g of groups.values()) push([g.left, g]);
-  const done = new Set<Pair>();
-  const out: Omit<Batch, 'id'>[] = [];
-  for (let e = pop(); e; e = pop()) {
-    const [count, g] = e;
-    if (count !== g.left || count === 0) continue;
-    const take = g.pairs.filter((p) => !done.has(p));
-    for (const p of take) {
-      done.add(p);
-      const other = g.by === 'label' ? groups.get(`user:${p.userId}`)! : groups.get(`label:${p.labelId}`)!;
-      other.left -= 1;
-      if (other.left > 0) push([other.left, other]);
-    }
-    g.left = 0;
-    out.push(...batchesOf(g.by, g.key, take, size));
   }
   return out;
 }
 
 /**
- * Groups pairs into calls of at most `batchSize` IDs. `auto` takes the plan
- * with the fewest calls among by-label, by-user and mixed (ties: by label,
- * whose 204 answer is the simplest). Pairs keep their input order inside a batch.
+ * Groups the pairs of `rows` into calls of at most `batchSize` IDs. `auto`
+ * takes the plan with the fewest calls among by-label, by-user and mixed
+ * (ties: by label, whose 204 answer is the simplest). Rows keep their input
+ * order inside a batch.
  */
-export function planBatches(pairs: Pair[], grouping: Grouping, batchSize: number): Plan {
+export function planBatches(rows: Uint32Array, pairs: PairIndex, grouping: Grouping, batchSize: number): Plan {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new TypeError(`Expected \`batchSize\` to be an integer ≥ 1, got \`${batchSize}\``);
   }
-  const name = (bs: Omit<Batch, 'id'>[]): Batch[] => bs.map((b, i) => ({ id: `b${i + 1}`, ...b }));
-  if (grouping !== 'auto') return { grouping, batches: name(single(pairs, grouping, batchSize)) };
-  const candidates = [
-    { grouping: 'label' as const, batches: single(pairs, 'label', batchSize) },
-    { grouping: 'user' as const, batches: single(pairs, 'user', batchSize) },
-    { grouping: 'mixed' as const, batches: mixed(pairs, batchSize) },
-  ];
-  const best = candidates.reduce((a, b) => (b.batches.length < a.batches.length ? b : a));
-  return { grouping: best.grouping, batches: name(best.batches) };
+  const byLabel = grouping === 'user' ? undefined : groupRows(rows, pairs.label, pairs.labelCount);
+  const byUser = grouping === 'label' ? undefined : groupRows(rows, pairs.user, pairs.userCount);
+  if (!byUser) return { grouping: 'label', batches: single(byLabel!, 'label', batchSize) };
+  if (!byLabel) return { grouping: 'user', batches: single(byUser, 'user', batchSize) };
+  const labelCalls = callsOf(byLabel, batchSize);
+  const userCalls = callsOf(byUser, batchSize);
+  let rowLimit = 0;
+  for (let k = 0; k < rows.length; k += 1) rowLimit = Math.max(rowLimit, rows[k]! + 1);
+  const mixedPlan = mixed(byLabel, byUser, pairs, batchSize, rowLimit);
+  if (mixedPlan.length < Math.min(labelCalls, userCalls)) return { grouping: 'mixed', batches: mixedPlan };
+  return userCalls < labelCalls ? { grouping: 'user', batches: single(byUser, 'user', batchSize) } : { grouping: 'label', batches: single(byLabel, 'label', batchSize) };
 }
 
-/** Splits a batch into parts of at most `size` IDs (for a size refusal or bisection). */
+/** Splits a batch into parts of at most `size` IDs (for a size refusal or bisection); parts are named `<id>.1`, `<id>.2`, …. */
 export function splitBatch(batch: Batch, size: number): Batch[] {
-  if (batch.ids.length <= size) return [batch];
-  const ids = chunk(batch.ids, size);
-  const rows = chunk(batch.rows, size);
-  return ids.map((part, i) => ({ ...batch, id: `${batch.id}.${i + 1}`, ids: part, rows: rows[i]! }));
+  if (batch.rows.length <= size) return [batch];
+  const parts: Batch[] = [];
+  for (let at = 0; at < batch.rows.length; at += size) {
+    parts.push({ ...batch, id: `${batch.id}.${parts.length + 1}`, rows: batch.rows.subarray(at, at + size) });
+  }
+  return parts;
 }
 
-/** Halves a batch (bisection to isolate bad IDs). */
+/** Halves a batch (bisection to isolate refused IDs). */
 export function halve(batch: Batch): Batch[] {
-  return splitBatch(batch, Math.ceil(batch.ids.length / 2));
+  return splitBatch(batch, Math.ceil(batch.rows.length / 2));
+}
+
+/** The batch without some of its rows (a refusal that named them); the same id with a suffix. */
+export function without(batch: Batch, excluded: ReadonlySet<number>, suffix: string): Batch {
+  return { ...batch, id: `${batch.id}${suffix}`, rows: batch.rows.filter((r) => !excluded.has(r)) };
 }

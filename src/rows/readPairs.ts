@@ -1,52 +1,64 @@
+import { findRepeats } from '../plan/group.js';
 import { forEachRecord } from './csvFile.js';
 import { sha256File } from './digest.js';
 import { checkIdCell } from './ids.js';
-import type { InputRow } from './types.js';
+import { OutcomeStore } from './outcomes.js';
+import { RowTableBuilder, type RowTable } from './table.js';
 
-export interface ReadPairsResult {
-  rows: InputRow[];
-  headers: string[];
+/** Rows to act on, the rows that cannot be sent (already given their outcome), and what they came from. */
+export interface RowSource {
+  table: RowTable;
+  outcomes: OutcomeStore;
+  /** What the rows came from, tying a journal to it. */
+  source: { path: string; sha256: string };
+}
+
+interface Problem {
+  row: number;
+  message: string;
+}
+
+/** Checks both ID cells of a row; the problem, if any, in the user's words. */
+export function pairProblem(rawUser: string | undefined, rawLabel: string | undefined): { user: string; label: string; problem?: string } {
+  const user = checkIdCell('user_id', rawUser);
+  const label = checkIdCell('label_id', rawLabel);
+  const problems = [user, label].flatMap((c) => ('problem' in c ? [c.problem] : []));
+  return {
+    user: 'id' in user ? user.id : (rawUser ?? '').trim(),
+    label: 'id' in label ? label.id : (rawLabel ?? '').trim(),
+    ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
+  };
+}
+
+/**
+ * Gives outcomes to the rows that cannot be sent: `invalid` ones (with their
+ * line and problem) and repeated pairs, `duplicate` naming the first row.
+ */
+export function outcomesFor(table: RowTable, invalid: readonly Problem[]): OutcomeStore {
+  const outcomes = new OutcomeStore(table.size);
+  for (const p of invalid) outcomes.set(p.row, 'invalid', { message: `line ${table.line[p.row]!}: ${p.message}` });
+  const valid = new Uint32Array(table.size - invalid.length);
+  let n = 0;
+  for (let i = 0; i < table.size; i += 1) if (outcomes.status(i) === undefined) valid[n++] = i;
+  findRepeats(valid, table.user, table.label, table.users.size, table.labels.size, (row, first) => {
+    outcomes.set(row, 'duplicate', { message: `line ${table.line[row]!}: same pair as row ${first + 1}` });
+  });
+  return outcomes;
 }
 
 /**
  * Reads a CSV of (user, label) pairs as a stream. File-level problems throw an
- * InputError; a bad row is kept with its problem so it can be reported in the
- * results, and the others go on. The same pair twice: the later row is a duplicate.
+ * InputError; a bad row keeps its problem so it is reported in the results,
+ * and the others go on. The same pair twice: the later row is a duplicate.
  */
-export async function readPairs(file: string): Promise<ReadPairsResult> {
-  const rows: InputRow[] = [];
-  const seen = new Map<string, number>();
-  const { headers } = await forEachRecord(file, { userid: 'user_id', labelid: 'label_id' }, (cells, line, { index }) => {
-    const row = rows.length + 1;
-    const rawUser = cells[index.userid!];
-    const rawLabel = cells[index.labelid!];
-    const user = checkIdCell('user_id', rawUser);
-    const label = checkIdCell('label_id', rawLabel);
-    const base = {
-      row,
-      line,
-      userId: 'id' in user ? user.id : (rawUser ?? '').trim(),
-      labelId: 'id' in label ? label.id : (rawLabel ?? '').trim(),
-    };
-    if (!('id' in user) || !('id' in label)) {
-      const message = [user, label].flatMap((c) => ('problem' in c ? [c.problem] : [])).join('; ');
-      rows.push({ ...base, problem: { status: 'invalid', message } });
-      return;
-    }
-    const key = `${base.userId}:${base.labelId}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      rows.push({ ...base, problem: { status: 'duplicate', message: `same pair as row ${first}` } });
-      return;
-    }
-    seen.set(key, row);
-    rows.push(base);
+export async function readPairs(file: string): Promise<RowSource> {
+  const builder = new RowTableBuilder();
+  const invalid: Problem[] = [];
+  await forEachRecord(file, { userid: 'user_id', labelid: 'label_id' }, (cells, line, { index }) => {
+    const p = pairProblem(cells[index.userid!], cells[index.labelid!]);
+    const row = builder.add(p.user, p.label, line);
+    if (p.problem !== undefined) invalid.push({ row, message: p.problem });
   });
-  return { rows, headers };
-}
-
-/** The rows of a pairs CSV and what ties a journal to it (its path and SHA-256). */
-export async function pairsSource(file: string): Promise<{ rows: InputRow[]; source: { path: string; sha256: string } }> {
-  const { rows } = await readPairs(file);
-  return { rows, source: { path: file, sha256: await sha256File(file) } };
+  const table = builder.finish();
+  return { table, outcomes: outcomesFor(table, invalid), source: { path: file, sha256: await sha256File(file) } };
 }

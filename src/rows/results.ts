@@ -1,6 +1,6 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
-import type { Outcome } from './types.js';
+import { streamFileAtomic } from '../files/atomic.js';
+import type { OutcomeStore } from './outcomes.js';
+import { rowNumberOf, type RowTable } from './table.js';
 
 export const resultColumns = ['row', 'user_id', 'label_id', 'status', 'http_status', 'error_code', 'message', 'attempts', 'batch_id', 'finished_at'] as const;
 
@@ -12,33 +12,57 @@ export function escapeFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export function resultRecord(o: Outcome, verify = false): string[] {
-  const cells = [
-    String(o.row),
-    o.userId,
-    o.labelId,
-    o.status,
-    o.httpStatus === undefined ? '' : String(o.httpStatus),
-    o.errorCode ?? '',
-    o.message ?? '',
-    String(o.attempts),
-    o.batchId ?? '',
-    o.finishedAt,
-  ];
-  if (verify) cells.push(o.verified ?? '');
-  return cells.map(escapeFormula);
+/** One CSV cell: formula-escaped, then quoted if it holds a comma, quote or line break (RFC 4180). */
+export function csvCell(value: string): string {
+  const v = escapeFormula(value);
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-/** Writes the results file in input order, atomically (temp file, then rename); its folder must exist. */
-export async function writeResults(path: string, outcomes: readonly Outcome[], options: { verify?: boolean } = {}): Promise<void> {
+/** Caches the CSV form of each distinct value (IDs and messages repeat across rows). */
+function cellCache(valueOf: (k: number) => string): (k: number) => string {
+  const cache: string[] = [];
+  return (k) => (cache[k] ??= csvCell(valueOf(k)));
+}
+
+/** ISO timestamps, one Date per distinct millisecond. */
+function isoCache(): (ms: number) => string {
+  let last = -1;
+  let text = '';
+  return (ms) => {
+    if (ms === 0) return '';
+    if (ms !== last) {
+      last = ms;
+      text = new Date(ms).toISOString();
+    }
+    return text;
+  };
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Writes the results file: one line per input row, in input order, streamed
+ * (never the whole file in memory) and atomically (temp file, then rename);
+ * its folder must exist.
+ */
+export async function writeResults(path: string, table: RowTable, outcomes: OutcomeStore, options: { verify?: boolean } = {}): Promise<void> {
   const verify = options.verify ?? false;
-  const sorted = [...outcomes].sort((a, b) => a.row - b.row);
-  const columns = verify ? [...resultColumns, 'verified'] : [...resultColumns];
-  const text = stringify(
-    sorted.map((o) => resultRecord(o, verify)),
-    { header: true, columns },
-  );
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, text, 'utf8');
-  await rename(temp, path);
+  const user = cellCache((k) => table.users.value(k));
+  const label = cellCache((k) => table.labels.value(k));
+  const code = cellCache((d) => outcomes.detailAt(d).code);
+  const message = cellCache((d) => outcomes.detailAt(d).message);
+  const iso = isoCache();
+  await streamFileAtomic(path, async (write) => {
+    let chunk = `${[...resultColumns, ...(verify ? ['verified'] : [])].join(',')}\n`;
+    for (let i = 0; i < table.size; i += 1) {
+      const d = outcomes.detailIndex(i);
+      const http = outcomes.http(i);
+      chunk += `${rowNumberOf(table, i)},${user(table.user[i]!)},${label(table.label[i]!)},${outcomes.status(i) ?? 'deferred'},${http === 0 ? '' : http},${d < 0 ? '' : code(d)},${d < 0 ? '' : message(d)},${outcomes.attempts(i)},${outcomes.batch(i) ?? ''},${iso(outcomes.at(i))}${verify ? `,${outcomes.verified(i) ?? ''}` : ''}\n`;
+      if (chunk.length >= CHUNK) {
+        await write(chunk);
+        chunk = '';
+      }
+    }
+    await write(chunk);
+  });
 }

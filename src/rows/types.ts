@@ -1,28 +1,20 @@
-/** What happened to one input row; every row ends in exactly one (`added` is restore's `removed`). */
-export const statuses = ['removed', 'added', 'planned', 'invalid', 'duplicate', 'not_found', 'failed', 'deferred'] as const;
+/**
+ * What happened to one input row; every row ends in exactly one. `added` is
+ * restore's `removed`; `not_member` means there was nothing to remove (the
+ * user does not hold the label), shown by a read, not guessed.
+ */
+export const statuses = ['removed', 'added', 'planned', 'invalid', 'duplicate', 'not_member', 'not_found', 'failed', 'deferred'] as const;
 export type Status = (typeof statuses)[number];
 
 /** Statuses a resumed run keeps; the others are tried again. */
-export const finalStatuses: ReadonlySet<Status> = new Set(['removed', 'added', 'invalid', 'duplicate', 'not_found']);
+export const finalStatuses: ReadonlySet<Status> = new Set(['removed', 'added', 'invalid', 'duplicate', 'not_member', 'not_found']);
 
 /** Statuses that count as done for the exit code. */
-export const doneStatuses: ReadonlySet<Status> = new Set(['removed', 'added', 'planned', 'duplicate']);
+export const doneStatuses: ReadonlySet<Status> = new Set(['removed', 'added', 'planned', 'duplicate', 'not_member']);
 
-/** A valid (user, label) pair and the 1-based data row it came from. */
-export interface Pair {
-  row: number;
-  userId: string;
-  labelId: string;
-}
-
-/** A data row as read: values trimmed, and the problem if it cannot be sent. */
-export interface InputRow extends Pair {
-  /** Line of the file the row ends on (for messages). */
-  line: number;
-  problem?: { status: 'invalid' | 'duplicate'; message: string };
-}
-
+/** One row's outcome as an object: for messages, tests and small lists (the store keeps columns). */
 export interface Outcome {
+  /** The row number shown in the results (1-based; restore shows the source file's). */
   row: number;
   userId: string;
   labelId: string;
@@ -32,7 +24,7 @@ export interface Outcome {
   message?: string | undefined;
   attempts: number;
   batchId?: string | undefined;
-  finishedAt: string;
-  /** With --verify: whether a read-back confirmed the change. */
+  /** Epoch milliseconds; 0 when the row was never finished. */
+  finishedAt: number;
   verified?: 'yes' | 'no' | undefined;
 }

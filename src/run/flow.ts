@@ -1,23 +1,27 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { InputError } from '../errors/InputError.js';
-import { UsageError } from '../errors/UsageError.js';
-import { exitCodes } from '../exitCodes.js';
+import { TokenRefreshError } from '../errors/TokenRefreshError.js';
+import { exitCodeForRun } from '../exitCodes.js';
+import { writeFileAtomic } from '../files/atomic.js';
+import { artifactsFor, checkWritable, refuseOverwriting, refuseReplacingRecords } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor, type Logger } from '../log.js';
 import { planBatches, type Grouping, type Plan } from '../plan/plan.js';
 import { Journal, readJournal } from '../rows/journal.js';
+import type { OutcomeStore } from '../rows/outcomes.js';
+import type { RowSource } from '../rows/readPairs.js';
 import { writeResults } from '../rows/results.js';
-import { doneStatuses, finalStatuses, type InputRow, type Outcome, type Pair } from '../rows/types.js';
-import { ZohoClient } from '../zoho/client.js';
-import { configFromEnv, type EnvNames } from '../zoho/config.js';
+import { doneStatuses, finalStatuses } from '../rows/types.js';
+import { toolVersion } from '../version.js';
+import type { ZohoClient } from '../zoho/client.js';
+import type { EnvNames } from '../zoho/config.js';
+import { clientFor } from './client.js';
 import { execute, type ExecutionResult, type RunEvent } from './executor.js';
 import { startProgress } from './progress.js';
-import { countStatuses, formatSummary, type RunSummary } from './summary.js';
-import { verifyOutcomes } from './verify.js';
+import type { Stop, StopReason } from './stop.js';
+import { formatSummary, type CreditReport, type RunSummary } from './summary.js';
+import { verifyOutcomes, type VerifyResult } from './verify.js';
 
 /** The options every writing command shares (camelCase, as in job files). */
 export interface RunOptions {
@@ -32,67 +36,184 @@ export interface RunOptions {
   verify: boolean;
   verbose: boolean;
   json: boolean;
+  /** Read before and after the first write, and stop if Zoho removed more than asked (--no-guard turns it off). */
+  guard: boolean;
+  reserveCredits?: number | undefined;
+  maxCalls?: number | undefined;
   timeoutMs?: number | undefined;
   retryBaseMs?: number | undefined;
   /** Where the credentials are when not the default ZOHO_* names (job files). */
   envNames?: Partial<EnvNames> | undefined;
-  /** The job's name, when run from a job file. */
+  /** The job's name and file, when run from a job file (the resume hint then resumes the job). */
   job?: string | undefined;
+  jobFile?: string | undefined;
 }
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-export const toolVersion = version;
 
 export interface FlowSpec {
   command: string;
   action: 'remove' | 'add';
-  rows: InputRow[];
-  /** What the rows came from, tying a journal to it. */
-  source: { path: string; sha256: string };
+  rows: RowSource;
+  /** The results file. */
   out: string;
   options: RunOptions;
   /** Asked after planning, before the first write; false refuses (exit 5). */
-  confirm?: ((plan: Plan, pending: Pair[]) => Promise<boolean>) | undefined;
-  /** The command line that resumes this run. */
+  confirm?: ((plan: Plan, pending: number) => Promise<boolean>) | undefined;
+  /** The command line that resumes this run (a job's own is used when run from a job). */
   resumeHint: string;
   /** Lines printed after the summary. */
   notes?: string[] | undefined;
   /** The client to use (commands that read before writing share theirs). */
   client?: ZohoClient | undefined;
+  /** The command already checked the outputs (it wrote a snapshot or plan first). */
+  outputsChecked?: boolean | undefined;
+  /** A label's members the command has just read (the first-write guard then need not read them). */
+  knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
 }
 
 export interface FlowResult {
   exitCode: number;
   summary: RunSummary;
-  outcomes: Outcome[];
 }
 
-/** A client from the environment, logging calls (with --verbose) and token refreshes. */
-export function clientFor(io: Io, options: Pick<RunOptions, 'verbose' | 'timeoutMs' | 'envNames'>, log: Logger = loggerFor(io, options.verbose)): ZohoClient {
-  const config = configFromEnv(io.env, options.envNames ? { names: options.envNames } : {});
-  return new ZohoClient({
-    config,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    onCall: options.verbose
-      ? (e) =>
-          log.event('call', { method: e.method, path: e.path, status: e.status, errorCode: e.errorCode, ms: Math.round(e.ms), ids: e.ids }, {
-            line: `${e.method} ${e.path} ${e.status ?? e.errorCode ?? '-'} ${Math.round(e.ms)}ms${e.ids.length ? ` ids=${e.ids.join(',')}` : ''}`,
-          })
-      : undefined,
-    onTokenRefresh: () => log.event('token_refresh', {}),
+/** The command that resumes a run: the job's when run from a job file. */
+export const resumeHintFor = (options: Pick<RunOptions, 'jobFile'>, out: string, own: string): string =>
+  options.jobFile ? `zdlabels run ${options.jobFile} --resume --out ${out}` : own;
+
+/**
+ * Checks every file a run will write before anything is sent or written: none
+ * is a folder or unwritable, none is an input (through a link too), and a
+ * fresh run does not replace an earlier run's records. Commands that write a
+ * snapshot or plan first call it before that.
+ */
+export async function checkOutputs(out: string, options: { resume: boolean; inputs: readonly string[]; resumeHint: string; also?: { path: string; option: string; what: string }[] }): Promise<void> {
+  const a = artifactsFor(out);
+  const files = [
+    { path: a.results, option: '--out', what: 'the results' },
+    { path: a.journal, option: '--out', what: 'the journal' },
+    { path: a.manifest, option: '--out', what: 'the manifest' },
+    ...(options.also ?? []),
+  ];
+  for (const f of files) await checkWritable(f.path, f.option);
+  for (const f of files) await refuseOverwriting(f.path, f.option, options.inputs);
+  // Only the results and the journal record writes; a snapshot or plan is derived again by a fresh run.
+  if (!options.resume) await refuseReplacingRecords(files.slice(0, 2), options.resumeHint);
+}
+
+/** Resumes from the journal: keeps what an earlier run finished. No journal yet: nothing was sent; start afresh. */
+async function resumeFrom(journalPath: string, rows: RowSource, log: Logger): Promise<boolean> {
+  if (!existsSync(journalPath)) {
+    log.say(`resume: no journal at ${journalPath} yet, so nothing was recorded; starting from the beginning (removing is idempotent)`);
+    return false;
+  }
+  const { table, outcomes, source } = rows;
+  const { header, skipped } = await readJournal(journalPath, (entry) => {
+    if (!finalStatuses.has(entry.status)) return;
+    const inRange = entry.rows.filter((r) => r < table.size);
+    outcomes.setMany(inRange, entry.status, entry);
   });
+  if (header.sha256 !== source.sha256 || header.rows !== table.size) {
+    throw new InputError(journalPath, 1, `this journal was written for another version of the input (${header.input}); run without --resume and with another --out, or give the --out of the run to resume`);
+  }
+  if (skipped > 0) log.say(`resume: skipped ${skipped} torn line(s) of ${journalPath}`);
+  return true;
 }
 
-/** The run manifest: what ran, on what, with which options, and how it ended. Beside the results. */
+/** Rows still to send: valid and not finished. */
+function pendingRows(outcomes: OutcomeStore): Uint32Array {
+  const out: number[] = [];
+  for (let i = 0; i < outcomes.size; i += 1) if (outcomes.status(i) === undefined) out.push(i);
+  return Uint32Array.from(out);
+}
+
+/** The credits a plan needs: a write per call, and an estimate of the reads (list pages cost 3). */
+function creditsNeeded(plan: Plan, options: RunOptions, action: FlowSpec['action'], labels: number): Pick<CreditReport, 'writes' | 'reads'> {
+  const sides = new Set(plan.batches.map((b) => b.by)).size;
+  const guardReads = options.guard && action === 'remove' ? sides * (2 * 3 + 1) : 0;
+  const verifyReads = options.verify ? labels * 3 : 0;
+  return { writes: plan.batches.length, reads: guardReads + verifyReads };
+}
+
+function logEvent(log: Logger, e: RunEvent): void {
+  const { type, ...fields } = e;
+  if (e.type === 'stop') log.event('stop', fields, { line: `stopping: ${e.message}`, always: true });
+  else if (e.type === 'call_done') log.event('batch_done', fields, { line: `batch ${e.batchId}: ${JSON.stringify(e.statuses)}` });
+  else if (e.type === 'guard' || e.type === 'labelids' || e.type === 'lesson') log.event(type, fields, { line: `${type}: ${JSON.stringify(fields)}` });
+  else log.event(type, fields);
+}
+
+interface LiveRun {
+  execution: ExecutionResult | undefined;
+  verification: VerifyResult | undefined;
+  client: ZohoClient;
+}
+
+/** Sends the plan: journal, progress, executor, then --verify. */
+async function runLive(spec: FlowSpec, plan: Plan, pending: number, resumed: boolean, startedAt: string, io: Io, log: Logger): Promise<LiveRun> {
+  const { options, rows } = spec;
+  const client = spec.client ?? clientFor(io, options, log);
+  if (pending === 0) return { execution: undefined, verification: undefined, client };
+  if (spec.confirm && !(await spec.confirm(plan, pending))) {
+    throw new ZdlabelsError('SAFETY_LIMIT', 'not confirmed: nothing was sent. Pass --yes to run without asking (cron, CI).');
+  }
+  // A token before any write: a token issued for another data centre stops the run here (exit 2);
+  // a refused refresh defers every row (exit 3).
+  let stoppedBefore: Stop | undefined;
+  try {
+    await client.tokens.get();
+  } catch (error) {
+    if (!(error instanceof TokenRefreshError)) throw error;
+    stoppedBefore = { reason: 'auth', message: error.message };
+  }
+  const { journal: journalPath } = artifactsFor(spec.out);
+  log.event('run_start', { command: spec.command, job: options.job ?? null, input: rows.source.path, out: spec.out, rows: rows.table.size, pending, batches: plan.batches.length, grouping: plan.grouping });
+  const journal = resumed ? Journal.append(journalPath) : Journal.create(journalPath, { command: spec.command, input: rows.source.path, sha256: rows.source.sha256, rows: rows.table.size, startedAt });
+  const progress = log.json ? { tick: () => {}, stop: () => {} } : startProgress(io.stderr, pending);
+  let finished = 0;
+  let execution: ExecutionResult;
+  try {
+    execution = await execute(plan, {
+      client,
+      table: rows.table,
+      action: spec.action,
+      concurrency: options.concurrency,
+      retries: options.retries,
+      batchSize: options.batchSize,
+      helpCenterId: options.helpCenterId,
+      retryBaseMs: options.retryBaseMs,
+      guard: options.guard,
+      stoppedBefore,
+      knownMembers: spec.knownMembers,
+      interrupted: io.interrupted(),
+      onFinished: (entry) => {
+        journal.record(entry);
+        rows.outcomes.setMany(entry.rows, entry.status, entry);
+        finished += entry.rows.length;
+        progress.tick(finished, client.meter.calls);
+      },
+      onEvent: (e) => logEvent(log, e),
+    });
+  } finally {
+    progress.stop();
+    journal.close();
+  }
+  let verification: VerifyResult | undefined;
+  if (options.verify && !execution.stop) {
+    verification = await verifyOutcomes(client, rows.table, rows.outcomes, { action: spec.action, concurrency: options.concurrency, helpCenterId: options.helpCenterId });
+    for (const m of verification.marks) rows.outcomes.setVerified(m.row, m.ok, m.why);
+  }
+  return { execution, verification, client };
+}
+
+/** Writes the manifest beside the results: what ran, on what, with which options, and how it ended. */
 async function writeManifest(spec: FlowSpec, summary: RunSummary, startedAt: string): Promise<string> {
-  const path = `${spec.out.replace(/\.csv$/i, '')}.manifest.json`;
+  const { manifest } = artifactsFor(spec.out);
   const { envNames: _names, ...options } = spec.options;
-  const manifest = {
+  const content = {
     job: spec.options.job ?? null,
     command: spec.command,
     toolVersion,
-    input: spec.source.path,
-    inputSha256: spec.source.sha256,
+    input: spec.rows.source.path,
+    inputSha256: spec.rows.source.sha256,
     results: spec.out,
     options,
     startedAt,
@@ -100,144 +221,93 @@ async function writeManifest(spec: FlowSpec, summary: RunSummary, startedAt: str
     rows: summary.rows,
     counts: summary.counts,
     calls: summary.calls,
+    apiCalls: summary.apiCalls,
     retries: summary.retries,
     exitCode: summary.exitCode,
     stoppedBy: summary.stoppedBy ?? null,
+    guard: summary.guard ?? null,
+    labelIdsIn: summary.labelIdsIn ?? null,
+    credits: summary.credits,
   };
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(temp, path);
-  return path;
+  await writeFileAtomic(manifest, `${JSON.stringify(content, null, 2)}\n`);
+  return manifest;
 }
+
+const stopWhat: Record<StopReason, string> = {
+  auth: 'Stopped: authentication was refused',
+  credits: 'Stopped for API credits',
+  interrupted: 'Interrupted',
+  systematic: 'Stopped: calls were refused the same way',
+  guard: 'Stopped by the first-write guard',
+};
 
 /**
  * The flow every writing command shares: rows → plan → run → journal →
  * results → summary and exit code. Commands differ only in where rows come from.
  */
 export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
-  const { options } = spec;
+  const { options, rows } = spec;
   const log = loggerFor(io, options.verbose);
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  if (spec.out === spec.source.path) {
-    throw new UsageError(`--out ${spec.out} is the input itself: the results would overwrite it; choose another file`);
-  }
-  const journalPath = `${spec.out}.journal`;
-  // The journal, results and manifest all go beside --out.
-  await mkdir(dirname(spec.out), { recursive: true });
-  const outcomes = new Map<number, Outcome>();
-  for (const r of spec.rows) {
-    if (r.problem) {
-      outcomes.set(r.row, { row: r.row, userId: r.userId, labelId: r.labelId, status: r.problem.status, message: `line ${r.line}: ${r.problem.message}`, attempts: 0, finishedAt: startedAt });
-    }
-  }
-  if (options.resume) {
-    const journal = await readJournal(journalPath);
-    if (journal.header.sha256 !== spec.source.sha256 || journal.header.rows !== spec.rows.length) {
-      throw new InputError(journalPath, 1, `this journal was written for another version of the input (${journal.header.input}); run without --resume, or give --out of the run to resume`);
-    }
-    for (const [row, o] of journal.outcomes) if (finalStatuses.has(o.status)) outcomes.set(row, o);
-    if (journal.skipped > 0) log.say(`resume: skipped ${journal.skipped} torn line(s) of ${journalPath}`);
-  }
-
-  const pending: Pair[] = spec.rows.filter((r) => !outcomes.has(r.row)).map(({ row, userId, labelId }) => ({ row, userId, labelId }));
-  const pairs = new Map(spec.rows.map((r) => [r.row, { row: r.row, userId: r.userId, labelId: r.labelId }]));
-  const plan = planBatches(pending, spec.action === 'add' ? 'label' : options.by, options.batchSize);
-
+  const resumeHint = resumeHintFor(options, spec.out, spec.resumeHint);
+  if (!spec.outputsChecked) await checkOutputs(spec.out, { resume: options.resume, inputs: [rows.source.path], resumeHint });
+  const resumed = options.resume && (await resumeFrom(artifactsFor(spec.out).journal, rows, log));
+  const pending = pendingRows(rows.outcomes);
+  const plan = planBatches(pending, { user: rows.table.user, label: rows.table.label, userCount: rows.table.users.size, labelCount: rows.table.labels.size }, spec.action === 'add' ? 'label' : options.by, options.batchSize);
   if (spec.action === 'remove' && options.maxRemovals !== undefined && pending.length > options.maxRemovals) {
-    throw new ZdlabelsError(
-      'SAFETY_LIMIT',
-      `the plan removes ${pending.length} pairs, more than --max-removals ${options.maxRemovals}; nothing was sent. Check the input, or raise --max-removals if this is intended.`,
-    );
+    throw new ZdlabelsError('SAFETY_LIMIT', `the plan removes ${pending.length} pairs, more than --max-removals ${options.maxRemovals}; nothing was sent. Check the input, or raise --max-removals if this is intended.`);
   }
-
-  let run: Pick<ExecutionResult, 'calls' | 'retries' | 'stop' | 'batchSizeCap'> = { calls: 0, retries: 0, stop: undefined, batchSizeCap: undefined };
-  let verification: Awaited<ReturnType<typeof verifyOutcomes>> | undefined;
+  const labels = new Set([...pending].map((i) => rows.table.label[i]!)).size;
+  const users = new Set([...pending].map((i) => rows.table.user[i]!)).size;
+  let live: LiveRun | undefined;
   if (options.dryRun) {
-    const batchOf = new Map(plan.batches.flatMap((b) => b.rows.map((r) => [r, b.id] as const)));
-    for (const p of pending) outcomes.set(p.row, { ...p, status: 'planned', attempts: 0, batchId: batchOf.get(p.row), finishedAt: startedAt });
-    run.calls = plan.batches.length;
-  } else {
-    const client = spec.client ?? clientFor(io, options, log);
-    if (pending.length > 0 && spec.confirm && !(await spec.confirm(plan, pending))) {
-      throw new ZdlabelsError('SAFETY_LIMIT', 'not confirmed: nothing was sent. Pass --yes to run without asking (cron, CI).');
-    }
-    if (existsSync(journalPath) && !options.resume) log.say(`note: replacing the journal of an earlier run at ${journalPath} (use --resume to continue it instead)`);
-    log.event('run_start', { command: spec.command, job: options.job ?? null, input: spec.source.path, out: spec.out, rows: spec.rows.length, pending: pending.length, batches: plan.batches.length, grouping: plan.grouping });
-    const journal = options.resume ? Journal.append(journalPath) : Journal.create(journalPath, { input: spec.source.path, sha256: spec.source.sha256, rows: spec.rows.length, startedAt });
-    if (!options.resume) journal.record([...outcomes.values()]);
-    const progress = log.json ? { tick: () => {}, stop: () => {} } : startProgress(io.stderr, pending.length);
-    let finished = 0;
-    const onEvent = (e: RunEvent): void => {
-      const { type, ...fields } = e;
-      if (e.type === 'stop') log.event('stop', fields, { line: `stopping: ${e.message}`, always: true });
-      else if (e.type === 'batch') log.event('batch_done', fields, { line: `batch ${e.batchId}: ${JSON.stringify(e.statuses)}` });
-      else log.event(type, fields);
-    };
-    try {
-      run = await execute(plan.batches, pairs, {
-        client,
-        action: spec.action,
-        concurrency: options.concurrency,
-        retries: options.retries,
-        helpCenterId: options.helpCenterId,
-        ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
-        interrupted: io.interrupted(),
-        onOutcomes: (batch, { calls }) => {
-          journal.record(batch);
-          for (const o of batch) outcomes.set(o.row, o);
-          finished += batch.length;
-          progress.tick(finished, calls);
-        },
-        onEvent,
-      });
-    } finally {
-      progress.stop();
-      journal.close();
-    }
-    if (options.verify && !run.stop) {
-      verification = await verifyOutcomes(client, [...outcomes.values()], { action: spec.action, concurrency: options.concurrency, helpCenterId: options.helpCenterId });
-    }
-  }
+    for (const b of plan.batches) rows.outcomes.setMany(b.rows, 'planned', { batch: b.id });
+  } else live = await runLive(spec, plan, pending.length, resumed, startedAt, io, log);
+  const execution = live?.execution;
+  await writeResults(spec.out, rows.table, rows.outcomes, { verify: options.verify });
 
-  const all = [...outcomes.values()];
-  await writeResults(spec.out, all, { verify: options.verify });
-  const counts = countStatuses(all);
-  const allDone = all.every((o) => doneStatuses.has(o.status) && o.verified !== 'no');
-  const { stop } = run;
-  const exitCode = stop?.reason === 'auth' ? exitCodes.auth : stop?.reason === 'credits' ? exitCodes.creditsExhausted : allDone ? exitCodes.ok : exitCodes.someRowsNotDone;
+  const counts = rows.outcomes.counts();
+  let allDone = true;
+  for (let i = 0; i < rows.table.size && allDone; i += 1) allDone = doneStatuses.has(rows.outcomes.status(i) ?? 'deferred') && rows.outcomes.verified(i) !== 'no';
+  const stop = execution?.stop;
+  const exitCode = exitCodeForRun(stop?.reason, allDone);
   const elapsedMs = performance.now() - started;
-  const changed = counts.removed + counts.added;
   const summary: RunSummary = {
     command: spec.command,
-    input: spec.source.path,
+    input: rows.source.path,
     out: spec.out,
     dryRun: options.dryRun,
     grouping: plan.grouping,
-    rows: spec.rows.length,
+    rows: rows.table.size,
     counts,
-    labels: new Set(pending.map((p) => p.labelId)).size,
-    users: new Set(pending.map((p) => p.userId)).size,
+    labels,
+    users,
     batches: plan.batches.length,
-    calls: run.calls,
-    retries: run.retries,
+    calls: options.dryRun ? plan.batches.length : (execution?.writes ?? 0),
+    apiCalls: live?.client.meter.calls ?? 0,
+    retries: execution?.retries ?? 0,
     elapsedMs: Math.round(elapsedMs),
-    pairsPerSecond: options.dryRun ? 0 : Math.round((changed / elapsedMs) * 1000),
+    pairsPerSecond: options.dryRun ? 0 : Math.round(((counts.removed + counts.added) / elapsedMs) * 1000),
     exitCode,
     stoppedBy: stop?.reason,
-    batchSizeCap: run.batchSizeCap,
-    ...(verification ? { verified: { by: verification.by, reads: verification.targets, failed: verification.failed } } : {}),
+    batchSizeCap: execution?.batchSizeCap,
+    ...(live?.verification ? { verified: { by: live.verification.by, reads: live.verification.targets, failed: live.verification.failed } } : {}),
+    guard: execution?.guard,
+    labelIdsIn: execution?.labelIdsIn,
+    splitCalls: execution?.splitCalls,
+    credits: { ...creditsNeeded(plan, options, spec.action, labels), spent: live?.client.meter.spent ?? 0, remaining: live?.client.meter.remaining },
   };
   const manifest = await writeManifest(spec, summary, startedAt);
   if (log.json) log.event('run_end', { ...summary, manifest });
   else io.stderr.write(formatSummary(summary));
   if (stop) {
-    const what = { auth: 'Authentication was refused', credits: "The organization's API credits for the day ran out", interrupted: 'Interrupted' }[stop.reason];
-    log.say(`${what}: ${counts.deferred} rows deferred. ${stop.error.message}`);
+    const unfinished = counts.failed > 0 ? `, ${counts.failed} failed or not finished` : '';
+    log.say(`${stopWhat[stop.reason]}: ${counts.deferred} rows not sent (deferred)${unfinished}. ${stop.message}`);
     const back = stop.retryAfterSeconds ? ` after ${new Date(Date.now() + stop.retryAfterSeconds * 1000).toISOString()}` : '';
-    log.say(`Resume${back} with: ${spec.resumeHint}`);
+    if (stop.reason !== 'guard') log.say(`Resume${back} with: ${resumeHint}`);
   }
   for (const note of spec.notes ?? []) log.say(note);
   if (options.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
-  return { exitCode, summary, outcomes: all };
+  return { exitCode, summary };
 }

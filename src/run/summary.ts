@@ -1,4 +1,18 @@
-import { statuses, type Outcome, type Status } from '../rows/types.js';
+import { statuses, type Status } from '../rows/types.js';
+import type { GuardReport } from './guard.js';
+import type { StopReason } from './stop.js';
+
+/** API credits: what the plan needs (estimated from Zoho's table) and what Zoho said is left. */
+export interface CreditReport {
+  /** Write calls of the plan, one credit each. */
+  writes: number;
+  /** Reads for the first-write guard and --verify (list pages cost 3): an estimate. */
+  reads: number;
+  /** Credits this run spent, as Zoho reported them (0 on a dry run). */
+  spent: number;
+  /** The org's remaining credits after the run, when Zoho said. */
+  remaining: number | undefined;
+}
 
 export interface RunSummary {
   command: string;
@@ -11,31 +25,37 @@ export interface RunSummary {
   labels: number;
   users: number;
   batches: number;
+  /** Write calls sent (the plan's calls on a dry run). */
   calls: number;
+  /** Every API call made, reads included. */
+  apiCalls: number;
   retries: number;
   elapsedMs: number;
   pairsPerSecond: number;
   exitCode: number;
-  stoppedBy?: 'auth' | 'credits' | 'interrupted' | undefined;
+  stoppedBy?: StopReason | undefined;
   batchSizeCap?: number | undefined;
   verified?: { by: 'label' | 'user' | 'none'; reads: number; failed: number } | undefined;
-}
-
-export function countStatuses(outcomes: Iterable<Outcome>): Record<Status, number> {
-  const counts = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<Status, number>;
-  for (const o of outcomes) counts[o.status] += 1;
-  return counts;
+  guard?: GuardReport | undefined;
+  /** Where by-user calls carried labelIds (the spec says the body; the query is the fallback). */
+  labelIdsIn?: 'body' | 'query' | undefined;
+  splitCalls?: number | undefined;
+  credits: CreditReport;
 }
 
 /** The human summary for stderr. */
 export function formatSummary(s: RunSummary): string {
   const parts = statuses.filter((k) => s.counts[k] > 0).map((k) => `${s.counts[k]} ${k}`);
+  const credits = `credits: the plan needs about ${s.credits.writes + s.credits.reads} (${s.credits.writes} writes + ~${s.credits.reads} reads)`;
   const lines = [
     `${s.command}${s.dryRun ? ' (dry run: nothing was sent)' : ''}: ${s.rows} rows → ${parts.join(', ') || 'nothing to do'}`,
     s.dryRun
-      ? `  plan: ${s.labels} labels, ${s.users} users, ${s.batches} batches (${s.grouping}), ${s.calls} calls`
-      : `  ${s.calls} calls (${s.retries} retries), ${s.batches} batches (${s.grouping}), ${(s.elapsedMs / 1000).toFixed(1)} s, ${Math.round(s.pairsPerSecond)} pairs/s`,
+      ? `  plan: ${s.labels} labels, ${s.users} users, ${s.batches} batches (${s.grouping}), ${s.calls} calls; ${credits}`
+      : `  ${s.calls} calls (${s.retries} retries${s.splitCalls ? `, ${s.splitCalls} to isolate refused IDs` : ''}), ${s.apiCalls} API calls in all, ${s.batches} batches (${s.grouping}), ${(s.elapsedMs / 1000).toFixed(1)} s, ${Math.round(s.pairsPerSecond)} pairs/s`,
   ];
+  if (!s.dryRun) lines.push(`  credits: ${s.credits.spent} spent${s.credits.remaining === undefined ? '' : `, ${s.credits.remaining} left for the organization today`}`);
+  if (s.guard) lines.push(`  first-write guard: ${s.guard.outcome === 'tripped' ? 'TRIPPED' : s.guard.outcome === 'error' ? 'could not run' : s.guard.outcome} (${s.guard.note})`);
+  if (s.labelIdsIn === 'query') lines.push('  by user: Zoho refused labelIds in the body and took them in the query; the manifest records it');
   if (s.verified) {
     lines.push(
       `  verified by reading back ${s.verified.reads} ${s.verified.by === 'label' ? 'labels' : 'users'}: ${s.verified.failed === 0 ? 'every change confirmed' : `${s.verified.failed} NOT confirmed (verified=no in the results)`}`,

@@ -1,81 +1,84 @@
-import pLimit, { type LimitFunction } from 'p-limit';
-import { setTimeout as sleep } from 'node:timers/promises';
-
 export interface ThrottleEvent {
   type: 'throttle';
   concurrency: number;
-  pauseMs: number;
+  ceiling: number;
+  reason: 'refused' | 'probe';
 }
 
 export interface ThrottleOptions {
-  /** Whether a failure means "too many calls at once" (Zoho: 429 TOO_MANY_REQUESTS). */
-  isTooMany: (error: unknown) => boolean;
-  /** First shared pause after a refusal, in ms (doubles on repeated refusals, with jitter). */
-  basePauseMs?: number;
+  /** Where to start: Zoho's smallest plan allows 5 calls at once, so any org does. */
+  start?: number;
+  /** Clean rounds at the learned ceiling before one probe above it (a round: as many calls as are in flight). */
+  probeAfterRounds?: number;
   onEvent?: (e: ThrottleEvent) => void;
 }
 
 /**
- * The gate every call passes: at most `concurrency` calls in flight (p-limit).
- * A "too many calls" refusal lowers the limit for every worker and pauses them
- * all briefly; clean calls raise it back one step at a time (AIMD). Refusals
- * of calls sent before the last slow-down are the same wave and count once.
+ * How many calls to keep in flight. It starts at Zoho's smallest limit (5) and
+ * climbs one step per clean round (as many clean answers as calls in flight).
+ * A 429 TOO_MANY_REQUESTS for a call sent with N in flight proves the org's
+ * limit (what other integrations leave us) is below N: the ceiling becomes
+ * N − 1 at once, not by halving. Refusals of calls sent before that lesson
+ * are the same wave and teach nothing new. Above a learned ceiling it probes
+ * one step only after many clean calls, since each probe past the limit costs
+ * a refused call (and the org a slot).
  */
-export class Throttle {
-  readonly #limit: LimitFunction;
-  readonly #max: number;
-  readonly #options: ThrottleOptions;
-  #pauseUntil = 0;
-  #strikes = 0;
+export class ConcurrencyLearner {
+  readonly max: number;
+  #level: number;
+  #ceiling: number;
   #clean = 0;
   #epoch = 0;
+  #learned = false;
+  readonly #probeAfterRounds: number;
+  readonly #onEvent: ((e: ThrottleEvent) => void) | undefined;
 
-  constructor(max: number, options: ThrottleOptions) {
-    this.#limit = pLimit(max);
-    this.#max = max;
-    this.#options = options;
+  constructor(max: number, options: ThrottleOptions = {}) {
+    this.max = max;
+    this.#ceiling = max;
+    this.#level = Math.min(max, options.start ?? 5);
+    this.#probeAfterRounds = options.probeAfterRounds ?? 50;
+    this.#onEvent = options.onEvent;
   }
 
-  get concurrency(): number {
-    return this.#limit.concurrency;
+  /** Calls allowed in flight now. */
+  get level(): number {
+    return this.#level;
   }
 
-  /** Runs one call through the gate, after any shared pause. */
-  run<T>(call: () => Promise<T>): Promise<T> {
-    return this.#limit(async () => {
-      for (let wait = this.#pauseUntil - Date.now(); wait > 0; wait = this.#pauseUntil - Date.now()) await sleep(wait);
-      const epoch = this.#epoch;
-      try {
-        const result = await call();
-        this.#ok();
-        return result;
-      } catch (error) {
-        if (this.#options.isTooMany(error)) this.#tooMany(epoch);
-        else this.#ok();
-        throw error;
-      }
-    });
+  get ceiling(): number {
+    return this.#ceiling;
   }
 
-  #tooMany(epoch: number): void {
-    this.#clean = 0;
-    if (epoch !== this.#epoch) return; // sent before the last slow-down: already counted
-    this.#epoch += 1;
-    this.#strikes += 1;
-    const next = Math.max(1, Math.floor(this.#limit.concurrency * 0.7));
-    this.#limit.concurrency = next;
-    const pause = Math.min(30_000, (this.#options.basePauseMs ?? 100) * 2 ** Math.min(this.#strikes - 1, 8)) * (1 + Math.random());
-    this.#pauseUntil = Math.max(this.#pauseUntil, Date.now() + pause);
-    this.#options.onEvent?.({ type: 'throttle', concurrency: next, pauseMs: Math.round(pause) });
+  /** Marks a call as sent; the token ties its answer to what was known then. */
+  sent(): number {
+    return this.#epoch;
   }
 
-  #ok(): void {
-    this.#strikes = 0;
+  /** An answer that was not "too many at once". */
+  ok(): void {
     this.#clean += 1;
-    // Probe upwards slowly: each probe above the org's limit costs one refusal.
-    if (this.#limit.concurrency < this.#max && this.#clean >= 5 * this.#limit.concurrency) {
+    if (this.#level < this.#ceiling) {
+      if (this.#clean >= this.#level) {
+        this.#clean = 0;
+        this.#level += 1;
+      }
+    } else if (this.#learned && this.#ceiling < this.max && this.#clean >= this.#probeAfterRounds * this.#level) {
       this.#clean = 0;
-      this.#limit.concurrency += 1;
+      this.#ceiling += 1;
+      this.#level = this.#ceiling;
+      this.#onEvent?.({ type: 'throttle', concurrency: this.#level, ceiling: this.#ceiling, reason: 'probe' });
     }
+  }
+
+  /** A 429 TOO_MANY_REQUESTS for a call sent with `inflight` calls in flight (itself included). */
+  refused(inflight: number, token: number): void {
+    this.#clean = 0;
+    if (token !== this.#epoch) return; // sent before the last lesson: the same wave
+    this.#epoch += 1;
+    this.#learned = true;
+    this.#ceiling = Math.max(1, Math.min(this.#ceiling, inflight - 1));
+    this.#level = Math.min(this.#level, this.#ceiling);
+    this.#onEvent?.({ type: 'throttle', concurrency: this.#level, ceiling: this.#ceiling, reason: 'refused' });
   }
 }

@@ -13,6 +13,8 @@ export interface ZohoConfig {
   accountsUrl: string;
   orgId: string | undefined;
   credentials: Credentials;
+  /** The variable the data centre was read from (ZOHO_DC, or a job's mapping), for messages. */
+  dataCentreVariable: string;
 }
 
 /** The environment variables a config is read from; a job may point them elsewhere. */
@@ -107,5 +109,5 @@ export function configFromEnv(
       `missing credentials: set those three (a self client in the Zoho API console gives them), or ${names.accessToken} alone for a short run`,
     );
   }
-  return { dataCentre: dc, deskUrl, accountsUrl, orgId, credentials };
+  return { dataCentre: dc, dataCentreVariable: names.dc, deskUrl, accountsUrl, orgId, credentials };
 }

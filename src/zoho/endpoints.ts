@@ -77,8 +77,9 @@ export interface EndpointIO {
   removeUsersFromLabel: { path: { labelId: string }; query: undefined; body: { userIds: string[] }; answer: undefined };
   removeLabelsFromUser: {
     path: { userId: string };
-    query: { helpCenterId?: string };
-    body: { labelIds: string[] };
+    /** `labelIds` (comma-separated) only when Zoho wants them in the query rather than the body (learned at run time). */
+    query: { helpCenterId?: string; labelIds?: string };
+    body: { labelIds: string[] } | undefined;
     answer: MassActionResponse;
   };
   addUsersToLabel: { path: { labelId: string }; query: undefined; body: { userIds: string[] }; answer: undefined };
@@ -94,6 +95,23 @@ export interface EndpointIO {
   getUser: { path: { userId: string }; query: { helpCenterId?: string }; body: undefined; answer: User };
   listHelpCenters: { path: undefined; query: Page; body: undefined; answer: ListResponse<HelpCenter> };
   listOrganizations: { path: undefined; query: undefined; body: undefined; answer: ListResponse<Organization> };
+}
+
+/**
+ * Zoho's API credits for one call (ZOHO-NOTES.md, "Credits per call"): a get
+ * by id 1, a write 1, a list 3, more at deep offsets (5 past 2,000 rows, 10
+ * past 10,000, 25 past 50,000, 100 past 100,000). Zoho reports the real cost
+ * in X-Rate-Limit-Request-Weight-v3; this is the estimate made before sending.
+ */
+export function creditWeight(name: EndpointName, query: { from?: number | string | undefined } = {}): number {
+  const def: EndpointDef = endpoints[name];
+  if (def.write || !name.startsWith('list')) return 1;
+  const from = Number(query.from ?? 1);
+  if (from > 100_000) return 100;
+  if (from > 50_000) return 25;
+  if (from > 10_000) return 10;
+  if (from > 2_000) return 5;
+  return 3;
 }
 
 /** Calls that need no `orgId` header (Zoho's docs: listing organizations). */

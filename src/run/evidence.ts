@@ -1,0 +1,100 @@
+import { ZohoApiError } from '../errors/ZohoApiError.js';
+import type { Status } from '../rows/types.js';
+import type { ZohoClient } from '../zoho/client.js';
+import { listAll } from '../zoho/pager.js';
+import { retryRead } from './retry.js';
+
+/** What Zoho said when it refused one pair. */
+export interface Refusal {
+  http: number | undefined;
+  code: string | undefined;
+  message: string;
+}
+
+/** The outcome reads prove for a refused pair; `aboutIds` says whether the refusal was about these IDs. */
+export interface Explanation {
+  status: Extract<Status, 'not_found' | 'not_member' | 'failed' | 'added'>;
+  message: string;
+  aboutIds: boolean;
+}
+
+const said = (r: Refusal): string => `Zoho answered ${r.http ?? 'no answer'}${r.code ? ` ${r.code}` : ''}${r.message ? ` "${r.message}"` : ''}`;
+
+/**
+ * Explains a refused pair by reading: does the label exist, does the user,
+ * does the user hold the label? A row earns `not_found` or `not_member` only
+ * from such a read, never from the shape of an unclear answer. Existence is
+ * read once per label and user; membership is read fresh (the run changes it).
+ */
+export class Evidence {
+  readonly #client: ZohoClient;
+  readonly #action: 'remove' | 'add';
+  readonly #helpCenterId: string | undefined;
+  readonly #labels = new Map<string, Promise<boolean>>();
+  readonly #users = new Map<string, Promise<boolean>>();
+  readonly #maxReads: number;
+  reads = 0;
+
+  constructor(client: ZohoClient, options: { action: 'remove' | 'add'; helpCenterId?: string | undefined; maxReads: number }) {
+    this.#client = client;
+    this.#action = options.action;
+    this.#helpCenterId = options.helpCenterId;
+    this.#maxReads = options.maxReads;
+  }
+
+  /** Whether the label exists (one read per label per run). */
+  labelExists(labelId: string): Promise<boolean> {
+    return this.#cached(this.#labels, labelId, () => this.#client.call('getLabel', { path: { labelId } }));
+  }
+
+  /** Whether the user exists (one read per user per run). */
+  userExists(userId: string): Promise<boolean> {
+    return this.#cached(this.#users, userId, () => this.#client.call('getUser', { path: { userId }, query: {} }));
+  }
+
+  async explain(userId: string, labelId: string, refusal: Refusal): Promise<Explanation> {
+    if (this.reads >= this.#maxReads) {
+      return { status: 'failed', message: `${said(refusal)}; not explained: this run's reads for explaining refusals (${this.#maxReads}) are spent; --resume tries again`, aboutIds: false };
+    }
+    try {
+      if (!(await this.labelExists(labelId))) return { status: 'not_found', message: `label ${labelId} does not exist in this organization (${said(refusal)})`, aboutIds: true };
+      if (!(await this.userExists(userId))) return { status: 'not_found', message: `user ${userId} does not exist in this organization (${said(refusal)})`, aboutIds: true };
+      const holds = await this.#holds(userId, labelId);
+      if (this.#action === 'remove' && !holds) return { status: 'not_member', message: `user ${userId} does not hold label ${labelId}: nothing to remove (${said(refusal)})`, aboutIds: true };
+      if (this.#action === 'add' && holds) return { status: 'added', message: `user ${userId} already holds label ${labelId} (${said(refusal)})`, aboutIds: true };
+      return {
+        status: 'failed',
+        message: `${said(refusal)}; yet the label and the user exist and the user ${holds ? 'holds' : 'does not hold'} the label, so the refusal is not about these IDs; --resume sends it again`,
+        aboutIds: false,
+      };
+    } catch (error) {
+      if (error instanceof ZohoApiError && (error.kind === 'auth' || error.kind === 'credits')) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      return { status: 'failed', message: `${said(refusal)}; could not read why (${why}); --resume sends it again`, aboutIds: false };
+    }
+  }
+
+  async #holds(userId: string, labelId: string): Promise<boolean> {
+    this.reads += 1;
+    const query = this.#helpCenterId === undefined ? {} : { helpCenterId: this.#helpCenterId };
+    const labels = await listAll(this.#client, 'listUserLabels', { path: { userId }, query }, retryRead);
+    return labels.some((l) => l.id === labelId);
+  }
+
+  #cached(cache: Map<string, Promise<boolean>>, id: string, read: () => Promise<unknown>): Promise<boolean> {
+    let known = cache.get(id);
+    if (!known) {
+      this.reads += 1;
+      known = retryRead(read).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof ZohoApiError && error.status === 404) return false;
+          cache.delete(id); // not known: ask again next time
+          throw error;
+        },
+      );
+      cache.set(id, known);
+    }
+    return known;
+  }
+}

@@ -1,0 +1,159 @@
+import { ZohoApiError } from '../errors/ZohoApiError.js';
+import type { Batch, Plan, Side } from '../plan/plan.js';
+import type { RowTable } from '../rows/table.js';
+import { labelIdOf, userIdOf } from '../rows/table.js';
+import type { ZohoClient } from '../zoho/client.js';
+import { MAX_PAGE, listAll } from '../zoho/pager.js';
+import { retryRead } from './retry.js';
+
+/** What the guard did, for the summary and the manifest. */
+export interface GuardReport {
+  ran: boolean;
+  /** passed: nothing unasked vanished; tripped: it did (repaired, run stopped); inconclusive: no guarded batch removed anything; error: the guard could not read. */
+  outcome: 'passed' | 'tripped' | 'inconclusive' | 'error' | 'off';
+  note: string;
+  tripped?: { side: Side; target: string; sent: number; vanished: number; restored: number; notRestored: string[] } | undefined;
+}
+
+/** What the guard needs of the executor. */
+export interface GuardHost {
+  client: ZohoClient;
+  table: RowTable;
+  batchSize: number;
+  helpCenterId: string | undefined;
+  /** A label's members the command has just read (retire-label's snapshot, reconcile's): no need to read them again. */
+  knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
+  onEvent: (stage: string, message: string) => void;
+  /** Sends one batch before anything else; resolves once it (and any part of it) is finished, with the rows it changed. */
+  runBatch: (batch: Batch) => Promise<number>;
+  stopped: () => boolean;
+  halt: (message: string) => void;
+}
+
+/** Targets tried per side when the first one's batch removes nothing (so proves nothing). */
+const TRIES = 3;
+
+const missing = (error: unknown): undefined => {
+  // A label or user that does not exist holds nothing to lose.
+  if (error instanceof ZohoApiError && error.status === 404) return undefined;
+  throw error;
+};
+
+/** Every ID on the other side of a target now: a label's members, or a user's labels. */
+async function holdings(host: GuardHost, side: Side, target: string): Promise<Set<string>> {
+  if (side === 'label') {
+    if (host.knownMembers?.labelId === target) return new Set(host.knownMembers.userIds);
+    const members = await listAll(host.client, 'listLabelUsers', { path: { labelId: target } }, retryRead);
+    return new Set(members.map((m) => m.id));
+  }
+  const query = host.helpCenterId === undefined ? {} : { helpCenterId: host.helpCenterId };
+  const labels = await listAll(host.client, 'listUserLabels', { path: { userId: target }, query }, retryRead);
+  return new Set(labels.map((l) => l.id));
+}
+
+/**
+ * Whether a label may have lost more than `expected` (its members minus those
+ * sent) suggests, from two cheap reads: its member count, and its first page
+ * (which the "remove every member" failure would leave short or empty).
+ */
+async function labelLooksShort(host: GuardHost, target: string, expected: number): Promise<boolean> {
+  const label = await retryRead(() => host.client.call('getLabel', { path: { labelId: target } }));
+  const count = Number(label.count ?? NaN);
+  if (Number.isFinite(count) && count < expected) return true;
+  const page = await retryRead(() => host.client.call('listLabelUsers', { path: { labelId: target }, query: { from: 1, limit: MAX_PAGE } }));
+  return page.data.length < Math.min(MAX_PAGE, expected);
+}
+
+/** Puts back memberships Zoho removed without being asked; returns those it could not. */
+async function repair(host: GuardHost, side: Side, target: string, ids: string[]): Promise<string[]> {
+  const failed: string[] = [];
+  const adds: { labelId: string; userIds: string[] }[] = [];
+  if (side === 'label') for (let i = 0; i < ids.length; i += host.batchSize) adds.push({ labelId: target, userIds: ids.slice(i, i + host.batchSize) });
+  else for (const labelId of ids) adds.push({ labelId, userIds: [target] });
+  for (const add of adds) {
+    try {
+      await retryRead(() => host.client.call('addUsersToLabel', { path: { labelId: add.labelId }, body: { userIds: add.userIds } }));
+    } catch {
+      failed.push(...(side === 'label' ? add.userIds : [add.labelId]));
+    }
+  }
+  return failed;
+}
+
+/** Up to three targets of one side, fewest members first (labels: by their count; users hold few labels). */
+async function targets(host: GuardHost, plan: Plan, side: Side): Promise<{ batch: Batch; target: string }[]> {
+  const smallest = new Map<number, Batch>();
+  for (const b of plan.batches) {
+    if (b.by !== side) continue;
+    const known = smallest.get(b.key);
+    if (!known || b.rows.length < known.rows.length) smallest.set(b.key, b);
+  }
+  const named = [...smallest.values()]
+    .sort((a, b) => a.rows.length - b.rows.length)
+    .slice(0, TRIES)
+    .map((batch) => ({ batch, target: side === 'label' ? host.table.labels.value(batch.key) : host.table.users.value(batch.key) }));
+  if (side === 'user') return named;
+  const sized = await Promise.all(
+    named.map(async (t) => {
+      if (host.knownMembers?.labelId === t.target) return { ...t, size: host.knownMembers.userIds.size };
+      const label = await retryRead(() => host.client.call('getLabel', { path: { labelId: t.target } })).catch(missing);
+      return { ...t, size: label === undefined ? -1 : Number(label.count ?? Infinity) };
+    }),
+  );
+  return sized.filter((t) => t.size >= 0).sort((a, b) => a.size - b.size);
+}
+
+type SideResult = { ok: boolean; note: string; inconclusive?: boolean; tripped?: GuardReport['tripped'] };
+
+/** After the guarded batch: what vanished that was not sent, repaired, and the run stopped if anything did. */
+async function judgeTarget(host: GuardHost, side: Side, target: string, before: Set<string>, sent: Set<string>): Promise<SideResult | undefined> {
+  const expected = [...before].filter((id) => !sent.has(id)).length;
+  if (side === 'label' && !(await labelLooksShort(host, target, expected))) return { ok: true, note: `label ${target}: only the IDs sent were removed` };
+  const after = await holdings(host, side, target);
+  const vanished = [...before].filter((id) => !after.has(id));
+  const unasked = vanished.filter((id) => !sent.has(id));
+  if (unasked.length === 0) return vanished.length > 0 ? { ok: true, note: `${side} ${target}: only the IDs sent were removed` } : undefined;
+  const notRestored = await repair(host, side, target, unasked);
+  const restored = unasked.length - notRestored.length;
+  const what = side === 'label' ? `label ${target} lost ${vanished.length} members` : `user ${target} lost ${vanished.length} labels`;
+  const message = `the first-write guard stopped the run: removing ${sent.size} from ${side} ${target}, ${what}; Zoho removed ${unasked.length} that were not asked for. ${restored} were added back${notRestored.length ? `; ${notRestored.length} could NOT be (${notRestored.slice(0, 10).join(', ')}${notRestored.length > 10 ? ', …' : ''}): add them back by hand` : ''}. Nothing more was sent: do not run again until Zoho's endpoint removes only the IDs it is given (\`zdlabels doctor --probe\` checks this on a test label)`;
+  host.halt(message);
+  return { ok: false, note: message, tripped: { side, target, sent: sent.size, vanished: vanished.length, restored, notRestored } };
+}
+
+/**
+ * Guards one side's first write: knows what the target holds, sends its batch
+ * alone, then checks nothing else vanished (Zoho's remove endpoint ignoring
+ * the list, as its spec's wording could mean). If something did, it is added
+ * back and the run stops. A batch that removed nothing proves nothing: the
+ * next target is tried.
+ */
+async function guardSide(host: GuardHost, plan: Plan, side: Side, done: Set<Batch>): Promise<SideResult> {
+  for (const { batch, target } of await targets(host, plan, side)) {
+    const before = await holdings(host, side, target).catch(missing);
+    if (before === undefined) continue;
+    host.onEvent('before', `guard: ${side} ${target} holds ${before.size}; sending its ${batch.rows.length} first`);
+    const removed = await host.runBatch(batch);
+    done.add(batch);
+    if (host.stopped()) return { ok: false, note: `the run stopped during the guarded batch of ${side} ${target}` };
+    const sent = new Set([...batch.rows].map((r) => (side === 'label' ? userIdOf(host.table, r) : labelIdOf(host.table, r))));
+    const result = removed > 0 ? await judgeTarget(host, side, target, before, sent) : undefined;
+    if (result) return result;
+    host.onEvent('inconclusive', `guard: the batch for ${side} ${target} removed nothing, so it proves nothing; trying another`);
+  }
+  return { ok: true, inconclusive: true, note: `${side}: no guarded batch removed anything, so none proved anything` };
+}
+
+/** The first-write guard for each side the plan writes through: a few reads per run, not per batch. */
+export async function runGuard(host: GuardHost, plan: Plan, done: Set<Batch>): Promise<GuardReport> {
+  const notes: string[] = [];
+  let inconclusive = false;
+  for (const side of ['label', 'user'] as const) {
+    if (!plan.batches.some((b) => b.by === side)) continue;
+    const r = await guardSide(host, plan, side, done);
+    notes.push(r.note);
+    if (!r.ok) return { ran: true, outcome: r.tripped ? 'tripped' : 'error', note: notes.join('; '), tripped: r.tripped };
+    inconclusive ||= r.inconclusive === true;
+  }
+  return { ran: true, outcome: inconclusive ? 'inconclusive' : 'passed', note: notes.join('; ') };
+}

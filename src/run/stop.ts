@@ -1,0 +1,42 @@
+import { BudgetError } from '../errors/BudgetError.js';
+import { ZohoApiError } from '../errors/ZohoApiError.js';
+
+/** Why a run stopped sending before the end. */
+export type StopReason = 'auth' | 'credits' | 'interrupted' | 'systematic' | 'guard';
+
+export interface Stop {
+  reason: StopReason;
+  message: string;
+  /** Zoho's Retry-After when the day's credits ran out. */
+  retryAfterSeconds?: number | undefined;
+}
+
+/** Why rows were not sent, as their message says it. */
+export function notSentBecause(stop: Stop): string {
+  switch (stop.reason) {
+    case 'credits':
+      return stop.retryAfterSeconds
+        ? `the organization's API credits for the day ran out (back in about ${Math.ceil(stop.retryAfterSeconds / 60)} min)`
+        : stop.message.startsWith('stopped before') ? stop.message : "the organization's API credits ran out";
+    case 'interrupted':
+      return 'the run was interrupted';
+    case 'auth':
+      return 'authentication was refused; fix it first';
+    case 'systematic':
+      return 'calls were being refused the same way; fix the cause first';
+    case 'guard':
+      return 'the first-write guard stopped the run';
+  }
+}
+
+/** What the last attempt of a call came to, for a row that was sent but not finished. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof ZohoApiError) {
+    if (error.status === undefined) {
+      return error.errorCode === 'TIMEOUT' ? `no answer (${error.detail}): Zoho may have applied it` : `no answer (${error.detail}): Zoho may have applied it`;
+    }
+    return `HTTP ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}${error.detail ? ` "${error.detail}"` : ''}`;
+  }
+  if (error instanceof BudgetError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
