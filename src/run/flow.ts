@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
@@ -18,6 +17,7 @@ import { execute, type ExecutionResult, type RunEvent } from './executor.js';
 import { startProgress } from './progress.js';
 import { countStatuses, formatSummary, type RunSummary } from './summary.js';
 import { verifyOutcomes } from './verify.js';
+import { toolVersion } from '../version.js';
 
 /** The options every writing command shares (camelCase, as in job files). */
 export interface RunOptions {
@@ -39,9 +39,6 @@ export interface RunOptions {
   /** The job's name, when run from a job file. */
   job?: string | undefined;
 }
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-export const toolVersion = version;
 
 export interface FlowSpec {
   command: string;
