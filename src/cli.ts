@@ -12,6 +12,7 @@ import { jobSchema } from './jobs/loadJob.js';
 import { UsageError } from './errors/UsageError.js';
 import type { Io } from './io.js';
 import type { RunOptions } from './run/flow.js';
+import { toolVersion } from './version.js';
 
 type Handler = () => Promise<number>;
 
@@ -286,7 +287,7 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
     .demandCommand(1, 'Name a command; `zdlabels --help` lists them.')
     .strict()
     .help()
-    .version()
+    .version(toolVersion)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((msg: string | undefined, err: Error | undefined) => {

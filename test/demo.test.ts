@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
 describe('zdlabels demo (the README\'s first command)', () => {
@@ -8,8 +9,11 @@ describe('zdlabels demo (the README\'s first command)', () => {
     expect([r.status, r.stderr]).toEqual([0, expect.stringContaining('18 rows → 15 removed, 1 invalid, 1 duplicate, 1 not_found')]);
     expect(r.stdout).toContain('✔ confirmed from the emulator\'s state: exactly the 15 requested pairs are gone; the other 36 assignments are untouched');
     expect(r.stdout).toMatch(/row \d+: invalid — .*scientific notation/);
-    const out = /results: (\S+)/.exec(r.stdout)?.[1];
-    const rows = parse(await readFile(out!, 'utf8'), { columns: true }) as Record<string, string>[];
+    // the results file is printed, and its temporary folder is gone once the demo ends
+    const [, out, block] = /results file \((\S+), [^\n]*\n((?:  .*\n)+)/.exec(r.stdout) ?? [];
+    const rows = parse(block!.replace(/^  /gm, ''), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(18);
+    expect(rows.filter((x) => x.status === 'removed')).toHaveLength(15);
+    expect(existsSync(dirname(out!))).toBe(false);
   });
 });

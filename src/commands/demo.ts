@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
   if (job.action !== 'remove' || job.input === undefined) throw new InputError(jobFile, undefined, 'the demo runs a remove job (action "remove" with an input)');
   const input = resolve(dirname(jobFile), job.input);
   const emulator = await startEmulator({ seed: await loadSeed(seedFile), latencyMs: 20 });
+  // The results go to a temporary folder, printed below and removed when the demo ends.
+  const outDir = await mkdtemp(join(tmpdir(), 'zdlabels-demo-'));
   try {
     const before = new Set(emulator.state.pairs());
     const say = (line = '') => io.stdout.write(`${line}\n`);
@@ -34,7 +36,6 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     say(`  job "${job.name}" (${jobFile}): remove the pairs in ${input}`);
     say();
 
-    const outDir = await mkdtemp(join(tmpdir(), 'zdlabels-demo-'));
     const out = join(outDir, 'remove.results.csv');
     const code = await removeCommand(
       { input, out, by: job.by ?? 'auto', dryRun: false, concurrency: job.concurrency ?? 5, batchSize: job.batchSize ?? 50, retries: 5, resume: false, verify: false, verbose: false, json: false, guard: true },
@@ -52,10 +53,12 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     const goneNow = [...before].filter((p) => !after.has(p));
     const missed = [...wanted].filter((p) => after.has(p));
     const extra = goneNow.filter((p) => !wanted.has(p));
+    const csv = await readFile(out, 'utf8');
     say();
-    say(`results: ${out}`);
+    say(`results file (${out}, in a temporary folder the demo removes when it ends):`);
+    for (const line of csv.trimEnd().split(/\r?\n/)) say(`  ${line}`);
     say(`remove exited ${code}${code === 1 ? ' (some rows not done: the demo input has a duplicate, a spreadsheet-mangled ID and an unknown user on purpose; see the results file)' : ''}`);
-    const results = parse(await readFile(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    const results = parse(csv, { columns: true }) as Record<string, string>[];
     for (const r of results.filter((x) => x.status !== 'removed')) say(`  row ${r.row}: ${r.status} — ${r.message}`);
     const writes = emulator.calls.filter((c) => c.endpoint === 'removeUsersFromLabel' || c.endpoint === 'removeLabelsFromUser');
     say(`the emulator saw ${writes.length} removal calls and no other write`);
@@ -67,5 +70,6 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     return 1;
   } finally {
     await emulator.close();
+    await rm(outDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { run } from '../../src/run.js';
@@ -33,9 +32,7 @@ export async function cli(argv: string[], options: { env?: Record<string, string
   return { code, stdout: out, stderr: err };
 }
 
-export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'zdlabels-test-'));
-}
+export { tempDir } from './tempDirs.js';
 
 /** Writes a CSV of pairs (header user_id,label_id) and returns its path. */
 export async function writePairs(dir: string, pairs: [string, string][], name = 'pairs.csv'): Promise<string> {

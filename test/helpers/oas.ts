@@ -1,32 +1,24 @@
-// Validates requests and answers against Zoho's own OpenAPI files in
-// ../shared/zoho-oas/ (JSON Schema 2020-12 inside OpenAPI 3.1), with Ajv.
-//
-// Three repairs are made to the files as loaded, each for a defect of the
-// files rather than of the API (see the README of that folder):
-// 1. Their `allOf` compositions put `additionalProperties: false` on every
-//    branch, which makes any object with fields from two branches invalid.
-//    The branches lose it and the composing schema gets
-//    `unevaluatedProperties: false`: the strictness the authors meant.
-// 2. Patterns are Java regexes (`\P{InBasicLatin}`, `\&`): they are compiled
-//    as non-unicode JS regexes with `\P{InBasicLatin}` read as U+0080-U+FFFF.
-// 3. `$ref`s into files that are not in the folder validate anything.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// Validates requests and answers against the contract extract committed in
+// contract/zoho-desk-extract.json: the operations of the endpoint table, cut
+// from Zoho's own OpenAPI files (JSON Schema 2020-12 inside OpenAPI 3.1) by
+// scripts/extract-contract.mjs, with the files' three defects (allOf branches'
+// additionalProperties, Java regexes, $refs to missing files) already repaired
+// there. Each file of the extract keeps its name and JSON pointers, so `$ref`s
+// between them resolve as in the originals. No folder outside the repository
+// is read: the contract tests run in any clone.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const oasDir = process.env.ZOHO_OAS_DIR ?? resolve(here, '..', '..', '..', 'shared', 'zoho-oas');
-const base = 'https://zoho-oas.invalid/';
-
 type Json = Record<string, unknown>;
-const docs = new Map<string, Json>();
-if (existsSync(oasDir)) {
-  for (const f of readdirSync(oasDir).filter((x) => x.endsWith('.json'))) {
-    docs.set(f, JSON.parse(readFileSync(join(oasDir, f), 'utf8')) as Json);
-  }
-}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const contractFile = resolve(here, '..', '..', 'contract', 'zoho-desk-extract.json');
+export const contract = JSON.parse(readFileSync(contractFile, 'utf8')) as { operations: string[]; sha256: Record<string, string>; files: Record<string, Json> };
+const base = 'https://zoho-oas.invalid/';
+const docs = new Map(Object.entries(contract.files));
 
 function pointer(doc: Json, frag: string): unknown {
   let node: unknown = doc;
@@ -37,66 +29,7 @@ function pointer(doc: Json, frag: string): unknown {
   return node;
 }
 
-function resolveRef(ref: string, fromFile: string): { file: string; node: Json } | undefined {
-  const [filePart, frag = ''] = ref.split('#');
-  const file = filePart ? filePart.replace(/^\.\//, '') : fromFile;
-  const doc = docs.get(file);
-  if (!doc) return undefined;
-  const node = pointer(doc, frag);
-  return node && typeof node === 'object' ? { file, node: node as Json } : undefined;
-}
-
-function walk(node: unknown, file: string, visit: (n: Json, file: string) => void): void {
-  if (Array.isArray(node)) node.forEach((n) => walk(n, file, visit));
-  else if (node && typeof node === 'object') {
-    visit(node as Json, file);
-    for (const v of Object.values(node as Json)) walk(v, file, visit);
-  }
-}
-
-// Repair 3: refs into missing files become "anything".
-for (const [file, doc] of docs) {
-  walk(doc, file, (n) => {
-    if (typeof n.$ref === 'string' && !resolveRef(n.$ref, file)) {
-      delete n.$ref;
-    }
-  });
-}
-// Repair 1: allOf branches (through refs, recursively) lose additionalProperties.
-const branches = new Set<Json>();
-const holders: Json[] = [];
-const markBranch = (n: Json, file: string): void => {
-  const target = typeof n.$ref === 'string' ? resolveRef(n.$ref, file) : { file, node: n };
-  if (!target || branches.has(target.node)) return;
-  branches.add(target.node);
-  for (const b of (target.node.allOf as Json[] | undefined) ?? []) markBranch(b, target.file);
-};
-for (const [file, doc] of docs) {
-  walk(doc, file, (n, f) => {
-    if (Array.isArray(n.allOf)) {
-      holders.push(n);
-      for (const b of n.allOf as Json[]) markBranch(b, f);
-    }
-  });
-}
-for (const b of branches) {
-  delete b.additionalProperties;
-  delete b.unevaluatedProperties;
-}
-for (const h of holders) {
-  if (!branches.has(h)) {
-    delete h.additionalProperties;
-    h.unevaluatedProperties = false;
-  }
-}
-
-// Repair 2: Java patterns.
-const javaRegExp = Object.assign(
-  (pattern: string, flags: string) => new RegExp(pattern.replace(/\\P\{InBasicLatin\}/g, '\\u0080-\\uFFFF'), flags.replace('u', '')),
-  { code: 'javaRegExp' },
-);
-
-const ajv = new Ajv2020({ strict: false, validateFormats: false, validateSchema: false, allErrors: true, code: { regExp: javaRegExp } });
+const ajv = new Ajv2020({ strict: false, validateFormats: false, validateSchema: false, allErrors: true });
 for (const [file, doc] of docs) ajv.addSchema(doc, base + file);
 
 interface Operation {
@@ -114,7 +47,7 @@ export function operation(operationId: string): Operation {
       }
     }
   }
-  throw new Error(`operation ${operationId} not in ${oasDir}`);
+  throw new Error(`operation ${operationId} not in ${contractFile}: run npm run contract:extract (it reads the endpoint table)`);
 }
 
 function errorsOf(validate: ValidateFunction, value: unknown): string[] {
@@ -190,5 +123,3 @@ export function checkParameters(operationId: string, sent: { path: Record<string
 export function checkErrorBody(body: unknown): string[] {
   return errorsOf(ajv.getSchema(`${base}Common.json#/components/schemas/errorJson`)!, body);
 }
-
-export const oasAvailable = docs.size > 0;

@@ -8,15 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { removeCommand } from '../commands/remove.js';
-import type { Seed } from '../emulator/seed.js';
+import { removeCommand } from '../src/commands/remove.js';
+import type { Seed } from '../src/emulator/seed.js';
 
 const LABELS = 400;
 const PER_LABEL = 50;
 const LATENCY_MS = 25;
 const ORG_LIMIT = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const main = fileURLToPath(new URL('../main.js', import.meta.url));
+// the package's own build (npm run bench builds it first)
+const main = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
 
 const hc = '24073000002886005';
 const labels = Array.from({ length: LABELS }, (_, i) => String(24073000003000000n + BigInt(i)));
