@@ -21,6 +21,7 @@ const calls: Record<EndpointName, (c: ZohoClient) => Promise<unknown>> = {
   getLabel: (c) => c.call('getLabel', { path: { labelId: label } }),
   listLabels: (c) => c.call('listLabels', { query: { helpCenterId: hc, from: 1, limit: 50 } }),
   getUser: (c) => c.call('getUser', { path: { userId: user } }),
+  listUsers: (c) => c.call('listUsers', { query: { status: 'ALL', helpCenterId: hc, sortBy: '-email', from: 1, limit: 50 } }),
   listHelpCenters: (c) => c.call('listHelpCenters', { query: { from: 1, limit: 50 } }),
   listOrganizations: (c) => c.call('listOrganizations', {}),
 };
