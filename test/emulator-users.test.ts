@@ -169,5 +169,9 @@ describe("a user's labels stay right however the state changes", () => {
     await call('POST', '/api/v1/labels/24073000002958013/users/remove', { body: { userIds: [u(5)] } });
     expect(await labelsOf(u(5))).toEqual([C]);
     expect(emulator.state.pairCount()).toBe(emulator.state.pairs().length);
+    // setting a member's time again does not list the label twice; deleting a non-member changes nothing
+    emulator.state.members.get(C)?.set(u(5), 0);
+    expect(emulator.state.members.get(C)?.delete(u(119))).toBe(false);
+    expect(emulator.state.labelsOf(u(5)).map((x) => [x.label.id, x.assignedTime])).toEqual([[C, 0]]);
   });
 });

@@ -29,29 +29,38 @@ export interface EmLabel {
  */
 export class MemberMap extends Map<string, number> {
   readonly #labelId: string;
-  readonly #index: Map<string, Set<string>>;
-  constructor(labelId: string, index: Map<string, Set<string>>) {
+  readonly #index: Map<string, string[]>;
+  constructor(labelId: string, index: Map<string, string[]>) {
     super();
     this.#labelId = labelId;
     this.#index = index;
   }
 
   override set(userId: string, at: number): this {
-    super.set(userId, at);
-    let labels = this.#index.get(userId);
-    if (!labels) this.#index.set(userId, (labels = new Set()));
-    labels.add(this.#labelId);
+    if (!this.insert(userId, at)) super.set(userId, at);
     return this;
   }
 
+  /** Adds a member who is not one yet (false, and no change, when they are). */
+  insert(userId: string, at: number): boolean {
+    if (super.has(userId)) return false;
+    super.set(userId, at);
+    const labels = this.#index.get(userId);
+    if (labels) labels.push(this.#labelId);
+    else this.#index.set(userId, [this.#labelId]);
+    return true;
+  }
+
   override delete(userId: string): boolean {
-    this.#index.get(userId)?.delete(this.#labelId);
-    return super.delete(userId);
+    if (!super.delete(userId)) return false;
+    const labels = this.#index.get(userId);
+    const at = labels?.indexOf(this.#labelId) ?? -1;
+    if (at >= 0) labels!.splice(at, 1);
+    return true;
   }
 
   override clear(): void {
-    for (const userId of this.keys()) this.#index.get(userId)?.delete(this.#labelId);
-    super.clear();
+    for (const userId of [...this.keys()]) this.delete(userId);
   }
 }
 
@@ -66,8 +75,8 @@ export class EmulatorState {
   readonly labels = new Map<string, EmLabel>();
   readonly users = new Map<string, EmUser>();
   readonly members = new Map<string, MemberMap>();
-  /** userId → the labels they hold: so a user's labels never need a scan of every label. */
-  readonly #labelsByUser = new Map<string, Set<string>>();
+  /** userId → the labels they hold (a user holds few): so a user's labels never need a scan of every label. */
+  readonly #labelsByUser = new Map<string, string[]>();
   #clock = SEED_CLOCK;
 
   /** `seed` must be checked (assertSeed) first. */
@@ -90,7 +99,16 @@ export class EmulatorState {
         modifiedTime: USERS_MODIFIED + i * 1000,
       });
     });
-    for (const m of seed.memberships ?? []) for (const userId of m.userIds) this.add(m.labelId, userId);
+    for (const m of seed.memberships ?? []) this.#seedMembers(m.labelId, m.userIds);
+  }
+
+  /** A seed's memberships, at start-up speed: the seed's references are checked already (assertSeed). */
+  #seedMembers(labelId: string, userIds: string[]): void {
+    const set = this.members.get(labelId);
+    if (!set) throw new Error(`emulator state: unknown label ${labelId}`);
+    let clock = this.#clock;
+    for (const userId of userIds) if (set.insert(userId, clock + 1000)) clock += 1000;
+    this.#clock = clock;
   }
 
   /** A strictly increasing timestamp, so assignment order is stable. */
@@ -104,7 +122,7 @@ export class EmulatorState {
     const set = this.members.get(labelId);
     if (!set) throw new Error(`emulator state: unknown label ${labelId}`);
     if (!this.users.has(userId)) throw new Error(`emulator state: unknown user ${userId}`);
-    if (!set.has(userId)) set.set(userId, this.#tick());
+    if (!set.has(userId)) set.insert(userId, this.#tick());
   }
 
   remove(labelId: string, userId: string): boolean {
