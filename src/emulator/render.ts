@@ -20,17 +20,18 @@ export function labelDetail(state: EmulatorState, label: EmLabel) {
   };
 }
 
+/** What every list shows of a user (User.json userMetaJson). */
+const userMeta = (user: EmUser) => ({
+  id: user.id,
+  name: user.name,
+  photoUrl: null,
+  emailAddress: user.email,
+  userType: 'ENDUSER',
+  status: user.status,
+});
+
 export function labelMember(user: EmUser, assignedTime: number) {
-  return {
-    id: user.id,
-    name: user.name,
-    photoUrl: null,
-    emailAddress: user.email,
-    userType: 'ENDUSER',
-    status: user.status,
-    assignee: admin,
-    assignedTime: iso(assignedTime),
-  };
+  return { ...userMeta(user), assignee: admin, assignedTime: iso(assignedTime) };
 }
 
 export function userLabel(label: EmLabel, assignedTime: number) {
@@ -67,16 +68,7 @@ export function userDetail(state: EmulatorState, user: EmUser) {
 
 /** An item of `GET /users` (User.json userDetailJson). */
 export function userListItem(state: EmulatorState, user: EmUser) {
-  return {
-    id: user.id,
-    name: user.name,
-    photoUrl: null,
-    emailAddress: user.email,
-    userType: 'ENDUSER',
-    status: user.status,
-    lastAccessedTime: user.lastAccessedTime,
-    label: primaryLabel(state, user),
-  };
+  return { ...userMeta(user), lastAccessedTime: user.lastAccessedTime, label: primaryLabel(state, user) };
 }
 
 export function helpCenter(hc: { id: string; name: string }) {
