@@ -234,7 +234,7 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('seed', { type: 'string', describe: 'JSON file with organizations, help centers, labels, users and memberships' })
           .option('latency', { type: 'number', default: 0, describe: 'Milliseconds added to every API call' })
           .option('concurrency-limit', { type: 'number', default: 25, describe: 'Calls in flight above this answer 429 TOO_MANY_REQUESTS' })
-          .option('daily-credits', { type: 'number', describe: 'API calls allowed before 429 THRESHOLD_EXCEEDED (default: unlimited)' })
+          .option('daily-credits', { type: 'number', describe: 'Credits a day (a get or write costs 1, a list 3 or more); past them 429 THRESHOLD_EXCEEDED (default: unlimited)' })
           .option('token-lifetime-calls', { type: 'number', describe: 'API calls one access token serves (default: unlimited)' })
           .option('token-lifetime-seconds', { type: 'number', default: 3600, describe: 'Seconds one access token lives' })
           .option('max-ids', { type: 'number', describe: 'Most IDs one write call takes (default: unlimited)' })

@@ -46,6 +46,40 @@ describe('zdlabels emulator (the command)', () => {
     expect(code).toBe(0);
   });
 
+  test('the flags for credits and for what Zoho leaves unknown reach the emulator', async () => {
+    const flags = ['--daily-credits', '100', '--credits-used', '90', '--label-ids-in', 'query', '--errors-array', 'without', '--non-member', '404', '--unknown-user-in-batch', 'ignore', '--remove-scope', 'all', '--scope-error', 'INVALID_OAUTH-403', '--refresh-throttle-after', '1', '--refresh-throttle-locale', 'zh', '--api-domain', 'https://www.zohoapis.eu'];
+    const child = spawn(process.execPath, ['dist/main.js', 'emulator', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      await new Promise<void>((resolve) => child.stdout.on('data', (d: string) => ((out += d), out.includes('Ctrl-C') && resolve())));
+      const env = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+      const url = env.ZOHO_DESK_URL!;
+      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: env.ZOHO_CLIENT_ID!, client_secret: env.ZOHO_CLIENT_SECRET!, refresh_token: env.ZOHO_REFRESH_TOKEN! });
+      const token = (await (await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form })).json()) as Record<string, string>;
+      expect(token.api_domain).toBe('https://www.zohoapis.eu');
+      expect(((await (await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form })).json()) as Record<string, string>).error).toBe('拒绝访问');
+      const api = async (method: string, path: string, body?: unknown) => {
+        const r = await fetch(`${url}${path}`, { method, headers: { authorization: `Zoho-oauthtoken ${token.access_token!}`, orgId: '2389290', 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        const text = await r.text();
+        return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined, left: r.headers.get('x-rate-limit-remaining-v3') };
+      };
+      // by-user labelIds in the body are missing (query mode), refused without an errors array
+      const byUser = await api('POST', '/api/v1/users/1060099000000334001/labels/remove', { labelIds: ['24073000002958013'] });
+      expect([byUser.status, byUser.body?.errorCode, byUser.left]).toEqual([422, 'UNPROCESSABLE_ENTITY', '9']);
+      // a non-member refuses the call with 404 (the unknown user is ignored)
+      expect((await api('POST', '/api/v1/labels/24073000002958029/users/remove', { userIds: ['1060099000000334050', '1060099000000999999'] })).status).toBe(404);
+      // remove-scope all: one listed member empties the label
+      expect((await api('POST', '/api/v1/labels/24073000002958029/users/remove', { userIds: ['1060099000000334001'] })).status).toBe(204);
+      expect((await api('GET', '/api/v1/labels/24073000002958029')).body?.count).toBe('0');
+      const log = (await (await fetch(`${url}/__emulator/log`)).json()) as Record<string, unknown>;
+      expect([log.creditsUsed, log.pairs]).toEqual([94, 160]);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
   test('a port in use exits 2 saying so, with no stack trace', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
