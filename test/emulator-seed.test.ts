@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../src/errors/InputError.js';
-import { defaultSeed, parseSeed, type Seed } from '../src/emulator/seed.js';
+import { defaultSeed, loadSeed, parseSeed, type Seed } from '../src/emulator/seed.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { cli, tempDir } from './helpers/cli.js';
 import { rejection } from './helpers/emulator.js';
@@ -33,6 +33,14 @@ describe('emulator seeds', () => {
     seed.users.push({ id: '89', name: 'V', email: 'v@x.io', status: 'DELETED', lastAccessedTime: null, helpCenterIds: ['66'] });
     seed.users.push({ id: '90', name: 'W', email: 'w@x.io', lastAccessedTime: '2025-12-01T10:00:00Z' });
     expect(() => parseSeed(seed, 's')).not.toThrow();
+  });
+
+  test('the demo seed has disabled and deleted members and users with no activity, for prune demos', async () => {
+    const demo = await loadSeed('fixtures/demo/seed.json');
+    const members = new Set((demo.memberships ?? []).flatMap((m) => m.userIds));
+    const of = (status: string) => demo.users.filter((x) => x.status === status && members.has(x.id)).length;
+    expect([of('DISABLED'), of('DELETED')]).toEqual([3, 2]);
+    expect(demo.users.filter((x) => x.lastAccessedTime === null)).toHaveLength(3);
   });
 
   test('every schema problem is listed with its JSON path', () => {
