@@ -5,7 +5,7 @@
 // ../shared/zoho-oas/ (or $ZOHO_OAS_DIR): for the operations of the endpoint
 // table (src/zoho/endpoints.ts, read from the build), plus any named with
 // --with, only what a contract check needs: method, path, parameters, request
-// body and responses, with every component they reach ($ref) carried along
+// body, responses and security (scopes), with every component they reach ($ref) carried along
 // under its own file and pointer, and no prose (descriptions, summaries,
 // titles, tags) or examples. test/helpers/oas.ts validates against it alone,
 // so the contract tests run in any clone.
@@ -155,7 +155,7 @@ function repairPatterns(docs) {
   }
 }
 
-const opFields = ['operationId', 'parameters', 'requestBody', 'responses'];
+const opFields = ['operationId', 'parameters', 'requestBody', 'responses', 'security'];
 
 /** Where each operationId is: file, path, method; throws on a missing or doubled one. */
 function findOperations(docs, operationIds) {

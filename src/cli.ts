@@ -250,14 +250,26 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('seed', { type: 'string', describe: 'JSON file with organizations, help centers, labels, users and memberships' })
           .option('latency', { type: 'number', default: 0, describe: 'Milliseconds added to every API call' })
           .option('concurrency-limit', { type: 'number', default: 25, describe: 'Calls in flight above this answer 429 TOO_MANY_REQUESTS' })
-          .option('daily-credits', { type: 'number', describe: 'API calls allowed before 429 THRESHOLD_EXCEEDED (default: unlimited)' })
+          .option('daily-credits', { type: 'number', describe: 'Credits a day (a get or write costs 1, a list 3 or more); past them 429 THRESHOLD_EXCEEDED (default: unlimited)' })
           .option('token-lifetime-calls', { type: 'number', describe: 'API calls one access token serves (default: unlimited)' })
           .option('token-lifetime-seconds', { type: 'number', default: 3600, describe: 'Seconds one access token lives' })
           .option('max-ids', { type: 'number', describe: 'Most IDs one write call takes (default: unlimited)' })
           .option('error-rate', { type: 'number', default: 0, describe: 'Probability of a 500 on a call' })
           .option('drop-rate', { type: 'number', default: 0, describe: 'Probability of a dropped connection after a call is applied' })
           .option('fault-seed', { type: 'number', default: 1, describe: 'Seed of the fault generator (same seed, same faults)' })
-          .option('empty-page', { choices: ['204', 'data'] as const, default: '204' as const, describe: 'Past the end of a list: 204, or {"data":[]}' }),
+          .option('empty-page', { choices: ['204', 'data'] as const, default: '204' as const, describe: 'Past the end of a list: 204, or {"data":[]}' })
+          .option('credits-used', { type: 'number', default: 0, describe: 'Credits already spent today (start a run with few left)' })
+          .option('label-ids-in', { type: 'string', choices: ['body', 'query'] as const, default: 'body' as const, describe: 'Where POST /users/{id}/labels/remove reads labelIds: JSON body, or query labelIds=1,2' })
+          .option('errors-array', { type: 'string', choices: ['with', 'without'] as const, default: 'with' as const, describe: 'Every 422: INVALID_DATA with an errors array, or UNPROCESSABLE_ENTITY with none' })
+          .option('non-member', { type: 'string', choices: ['success', '404', '422'] as const, default: 'success' as const, describe: 'Removing a user who does not hold the label: skipped, 404, or 422' })
+          .option('unknown-user-in-batch', { type: 'string', choices: ['reject', 'ignore'] as const, default: 'reject' as const, describe: 'An unknown user ID in a label call: refuse the whole call (422), or skip it' })
+          .option('remove-scope', { type: 'string', choices: ['listed', 'all'] as const, default: 'listed' as const, describe: 'all: a removal takes EVERY membership of the label (or user), not the listed ones' })
+          .option('org-mismatch-status', { type: 'number', choices: [401, 403] as const, default: 401 as const, describe: 'HTTP status of OAUTH_ORG_MISMATCH' })
+          .option('scope-error', { type: 'string', choices: ['SCOPE_MISMATCH-401', 'INVALID_OAUTH-401', 'INVALID_OAUTH-403'] as const, default: 'SCOPE_MISMATCH-401' as const, describe: 'How a call needing a scope the token lacks is refused' })
+          .option('refresh-throttle-after', { type: 'number', describe: 'Token refreshes within 10 minutes before HTTP 400 "Access Denied" (default: unlimited)' })
+          .option('refresh-throttle-seconds', { type: 'number', default: 900, describe: 'Seconds without token requests that lift the refresh throttle' })
+          .option('refresh-throttle-locale', { type: 'string', choices: ['en', 'zh'] as const, default: 'en' as const, describe: "Language of the throttle's error" })
+          .option('api-domain', { type: 'string', default: 'https://www.zohoapis.com', describe: "The token answer's api_domain" }),
       (a) =>
         select(() =>
           emulatorCommand(
@@ -275,6 +287,18 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
               dropRate: rate('drop-rate', a['drop-rate']),
               faultSeed: nonNegative('fault-seed', a['fault-seed']),
               emptyPage: a['empty-page'],
+              creditsUsed: nonNegative('credits-used', a['credits-used']),
+              labelIdsIn: a['label-ids-in'],
+              errorsArray: a['errors-array'],
+              nonMember: a['non-member'],
+              unknownUserInBatch: a['unknown-user-in-batch'],
+              removeScope: a['remove-scope'],
+              orgMismatchStatus: a['org-mismatch-status'],
+              scopeError: a['scope-error'],
+              ...(a['refresh-throttle-after'] === undefined ? {} : { refreshThrottleAfter: nonNegative('refresh-throttle-after', a['refresh-throttle-after']) }),
+              refreshThrottleSeconds: nonNegative('refresh-throttle-seconds', a['refresh-throttle-seconds']),
+              refreshThrottleLocale: a['refresh-throttle-locale'],
+              apiDomain: a['api-domain'],
             },
             io,
           ),

@@ -44,9 +44,9 @@ describe('the endpoint allowlist', () => {
     expect(emulator.calls.filter((c) => c.endpoint === 'deleteLabel')).toHaveLength(0);
   });
 
-  test('the table holds exactly the ten calls the tool needs, none of them a DELETE or a badge', () => {
+  test('the table holds exactly the eleven calls the tool needs, none of them a DELETE or a badge', () => {
     expect(Object.keys(endpoints).sort()).toEqual(
-      ['addUsersToLabel', 'getLabel', 'getUser', 'listHelpCenters', 'listLabelUsers', 'listLabels', 'listOrganizations', 'listUserLabels', 'removeLabelsFromUser', 'removeUsersFromLabel'].sort(),
+      ['addUsersToLabel', 'getLabel', 'getUser', 'listHelpCenters', 'listLabelUsers', 'listLabels', 'listOrganizations', 'listUserLabels', 'listUsers', 'removeLabelsFromUser', 'removeUsersFromLabel'].sort(),
     );
     for (const def of Object.values(endpoints)) {
       expect(['GET', 'POST']).toContain(def.method);

@@ -109,6 +109,8 @@ describe('scripts/extract-contract.mjs', () => {
                 { $ref: './Common.json#/components/parameters/orgId' },
               ],
               responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/thing' } } } }, '500': {} },
+              // the scopes a call needs are part of the contract
+              security: [{ oauth: ['x'] }],
             },
           },
         },

@@ -103,7 +103,7 @@ describe('retire-label and restore', () => {
   });
 
   test('a retirement stopped by spent credits resumes from its snapshot', async () => {
-    emulator.knobs.dailyCredits = 4; // getLabel, two pages of members, one removal
+    emulator.knobs.dailyCredits = 8; // getLabel 1, two pages of members 3 + 3, one removal 1
     const r = await cli(['retire-label', '--label', A, '--yes', '--batch-size', '20', '--concurrency', '1', '--no-guard'], { env: emulator.env, cwd: dir });
     expect(r.code).toBe(6);
     expect(members(emulator, A)).toHaveLength(60);

@@ -4,7 +4,7 @@ import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { exitCodes } from '../exitCodes.js';
 import type { Io } from '../io.js';
 import { colours } from '../log.js';
-import { requiredScopes } from '../zoho/classify.js';
+import { requiredScopes } from '../zoho/endpoints.js';
 import { ZohoClient } from '../zoho/client.js';
 import { configFromEnv, type EnvNames, type ZohoConfig } from '../zoho/config.js';
 import { dataCentres } from '../zoho/datacentres.js';

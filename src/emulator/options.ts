@@ -1,13 +1,22 @@
+import { requiredScopes } from '../zoho/endpoints.js';
 import type { Seed } from './seed.js';
 
-/** Knobs of the emulator; all can be changed on a running emulator through `knobs`. */
+/**
+ * Knobs of the emulator; all can be changed on a running emulator through
+ * `knobs`. Defaults are the behaviour the tool was first built against; the
+ * knobs marked "unknown" offer each plausible answer of real Zoho where its
+ * published spec is silent (../shared/ZOHO-NOTES.md), so the tool can be
+ * proven right under every one.
+ */
 export interface EmulatorKnobs {
   /** Added to every API call, in ms. */
   latencyMs: number;
   /** Calls in flight above this answer 429 TOO_MANY_REQUESTS (Zoho's per-org limit). */
   concurrencyLimit: number;
-  /** API calls allowed before 429 THRESHOLD_EXCEEDED with Retry-After. */
+  /** Credits a day; a call whose weight exceeds what is left answers 429 THRESHOLD_EXCEEDED with Retry-After. */
   dailyCredits: number;
+  /** Credits spent so far today; settable, so a test can start with few left. */
+  creditsUsed: number;
   /** API calls an access token serves before 401 INVALID_OAUTH. */
   tokenLifetimeCalls: number;
   /** Seconds an access token lives (also its `expires_in`). */
@@ -32,6 +41,28 @@ export interface EmulatorKnobs {
    * (403 FORBIDDEN, LICENSE_ACCESS_LIMITED, …).
    */
   inject: InjectedError[];
+  /** Unknown: where `POST /users/{id}/labels/remove` reads `labelIds` (JSON body, or query `labelIds=1,2`). */
+  labelIdsIn: 'body' | 'query';
+  /** Unknown: every 422 as `INVALID_DATA` with an `errors` array, or `UNPROCESSABLE_ENTITY` with none. */
+  errorsArray: 'with' | 'without';
+  /** Unknown: removing a user who exists but does not hold the label. */
+  nonMember: 'success' | '404' | '422';
+  /** Unknown: a user ID that does not exist inside a label-endpoint batch. */
+  unknownUserInBatch: 'reject' | 'ignore';
+  /** The catastrophe the spec's wording allows: a removal takes every membership, not the listed ones. */
+  removeScope: 'listed' | 'all';
+  /** HTTP status of OAUTH_ORG_MISMATCH. */
+  orgMismatchStatus: 401 | 403;
+  /** How a call needing a scope the token lacks is refused. */
+  scopeError: 'SCOPE_MISMATCH-401' | 'INVALID_OAUTH-401' | 'INVALID_OAUTH-403';
+  /** Successful refreshes within a rolling 10 minutes before the token endpoint throttles. */
+  refreshThrottleAfter: number;
+  /** Seconds of silence (since the last refused request) that lift the refresh throttle. */
+  refreshThrottleSeconds: number;
+  /** Language of the throttle's `error` and `error_description`. */
+  refreshThrottleLocale: 'en' | 'zh';
+  /** `api_domain` of the token answer. */
+  apiDomain: string;
 }
 
 export interface InjectedError {
@@ -50,19 +81,14 @@ export interface EmulatorOptions extends Partial<EmulatorKnobs> {
   credentials?: { clientId: string; clientSecret: string; refreshToken: string };
 }
 
-export const allScopes = [
-  'Desk.contacts.READ',
-  'Desk.contacts.UPDATE',
-  'Desk.settings.READ',
-  'Desk.settings.UPDATE',
-  'Desk.search.READ',
-  'Desk.basic.READ',
-];
+/** The scopes a default access token carries: every scope the endpoint table needs. */
+export const allScopes: readonly string[] = requiredScopes;
 
-export const defaultKnobs: EmulatorKnobs = {
+export const defaultKnobs: Readonly<EmulatorKnobs> = {
   latencyMs: 0,
   concurrencyLimit: 25,
   dailyCredits: Number.POSITIVE_INFINITY,
+  creditsUsed: 0,
   tokenLifetimeCalls: Number.POSITIVE_INFINITY,
   tokenLifetimeSeconds: 3600,
   maxIdsPerCall: Number.POSITIVE_INFINITY,
@@ -70,7 +96,27 @@ export const defaultKnobs: EmulatorKnobs = {
   dropRate: 0,
   faultSeed: 1,
   emptyPage: '204',
-  scopes: allScopes,
+  scopes: [...allScopes],
   silentlyKeep: [],
   inject: [],
+  labelIdsIn: 'body',
+  errorsArray: 'with',
+  nonMember: 'success',
+  unknownUserInBatch: 'reject',
+  removeScope: 'listed',
+  orgMismatchStatus: 401,
+  scopeError: 'SCOPE_MISMATCH-401',
+  refreshThrottleAfter: Number.POSITIVE_INFINITY,
+  refreshThrottleSeconds: 900,
+  refreshThrottleLocale: 'en',
+  apiDomain: 'https://www.zohoapis.com',
 };
+
+/** Fresh knobs: the defaults (arrays copied, so one emulator's changes never leak into another's) with `options` over them. */
+export function knobsFrom(options: Partial<EmulatorKnobs>): EmulatorKnobs {
+  const knobs: EmulatorKnobs = { ...defaultKnobs, scopes: [...defaultKnobs.scopes], silentlyKeep: [], inject: [] };
+  for (const key of Object.keys(defaultKnobs) as (keyof EmulatorKnobs)[]) {
+    if (options[key] !== undefined) (knobs as unknown as Record<string, unknown>)[key] = options[key];
+  }
+  return knobs;
+}

@@ -3,6 +3,7 @@ import type { EmLabel, EmUser, EmulatorState } from './state.js';
 
 const preferences = { bgColor: '#5787E0', shape: 'ROUNDED', textColor: '#FFFFFF' } as const;
 const admin = { id: '24073000000083001', name: 'Support Admin', photoUrl: null };
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function labelDetail(state: EmulatorState, label: EmLabel) {
   return {
@@ -19,20 +20,21 @@ export function labelDetail(state: EmulatorState, label: EmLabel) {
   };
 }
 
-export function labelMember(user: EmUser, assignedTime: string) {
-  return {
-    id: user.id,
-    name: user.name,
-    photoUrl: null,
-    emailAddress: user.email,
-    userType: 'ENDUSER',
-    status: 'ACTIVE',
-    assignee: admin,
-    assignedTime,
-  };
+/** What every list shows of a user (User.json userMetaJson). */
+const userMeta = (user: EmUser) => ({
+  id: user.id,
+  name: user.name,
+  photoUrl: null,
+  emailAddress: user.email,
+  userType: 'ENDUSER',
+  status: user.status,
+});
+
+export function labelMember(user: EmUser, assignedTime: number) {
+  return { ...userMeta(user), assignee: admin, assignedTime: iso(assignedTime) };
 }
 
-export function userLabel(label: EmLabel, assignedTime: string) {
+export function userLabel(label: EmLabel, assignedTime: number) {
   return {
     id: label.id,
     name: label.name,
@@ -40,23 +42,33 @@ export function userLabel(label: EmLabel, assignedTime: string) {
     preferences,
     isPrimary: false,
     helpCenterId: label.helpCenterId,
-    assignedTime,
+    assignedTime: iso(assignedTime),
   };
 }
 
-export function userDetail(state: EmulatorState, user: EmUser) {
+/** The label Zoho shows beside a user: the first one they hold. */
+function primaryLabel(state: EmulatorState, user: EmUser) {
   const primary = state.labelsOf(user.id)[0];
+  return primary ? { id: primary.label.id, name: primary.label.name, logoUrl: null, preferences } : null;
+}
+
+export function userDetail(state: EmulatorState, user: EmUser) {
   return {
     id: user.id,
     name: user.name,
     photoUrl: null,
     contactId: null,
     userType: 'ENDUSER',
-    status: 'ACTIVE',
-    lastAccessedTime: null,
+    status: user.status,
+    lastAccessedTime: user.lastAccessedTime,
     email: [{ emailAddress: user.email, isPrimary: true, isVerified: true }],
-    label: primary ? { id: primary.label.id, name: primary.label.name, logoUrl: null, preferences } : null,
+    label: primaryLabel(state, user),
   };
+}
+
+/** An item of `GET /users` (User.json userDetailJson). */
+export function userListItem(state: EmulatorState, user: EmUser) {
+  return { ...userMeta(user), lastAccessedTime: user.lastAccessedTime, label: primaryLabel(state, user) };
 }
 
 export function helpCenter(hc: { id: string; name: string }) {

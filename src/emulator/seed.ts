@@ -1,30 +1,84 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { InputError } from '../errors/InputError.js';
+import type { UserStatus } from '../zoho/types.js';
+import { schemaProblems } from './seedSchema.js';
 
-const id = z.string().regex(/^\d+$/, 'must be a string of digits');
+export interface SeedUser {
+  id: string;
+  name: string;
+  email: string;
+  /** Default ACTIVE. */
+  status?: UserStatus;
+  /** ISO instant of the last activity; default null (none known). */
+  lastAccessedTime?: string | null;
+  /** The help centers the user belongs to; default: every help center of the seed. */
+  helpCenterIds?: string[];
+}
 
-/** The emulator's starting state: what `--seed FILE` holds. */
-export const seedSchema = z
-  .object({
-    organizations: z.array(z.object({ id, companyName: z.string().default('Zylker'), portalName: z.string().default('zylker') }).strict()).min(1),
-    helpCenters: z.array(z.object({ id, name: z.string(), orgId: id }).strict()).min(1),
-    labels: z.array(z.object({ id, name: z.string(), helpCenterId: id }).strict()),
-    users: z.array(z.object({ id, name: z.string(), email: z.string() }).strict()),
-    memberships: z.array(z.object({ labelId: id, userIds: z.array(id) }).strict()).default([]),
-  })
-  .strict();
+/** The emulator's starting state: what `--seed FILE` holds (its JSON Schema: seedSchema.ts). */
+export interface Seed {
+  organizations: { id: string; companyName?: string; portalName?: string }[];
+  helpCenters: { id: string; name: string; orgId: string }[];
+  labels: { id: string; name: string; helpCenterId: string }[];
+  users: SeedUser[];
+  memberships?: { labelId: string; userIds: string[] }[];
+}
 
-export type Seed = z.output<typeof seedSchema>;
-export type SeedInput = z.input<typeof seedSchema>;
+/** At most this many problems are listed; a seed with more has a systematic fault. */
+const SHOWN = 20;
+
+/** References to things the seed does not hold, and IDs given twice. */
+export function referenceProblems(seed: Seed): string[] {
+  const problems: string[] = [];
+  const known = (kind: string, list: { id: string }[], where: string): Set<string> => {
+    const seen = new Map<string, number>();
+    list.forEach((x, i) => {
+      const first = seen.get(x.id);
+      if (first !== undefined) problems.push(`/${where}/${i}/id: ${kind} ${x.id} is already at /${where}/${first}`);
+      else seen.set(x.id, i);
+    });
+    return new Set(seen.keys());
+  };
+  const orgs = known('organization', seed.organizations, 'organizations');
+  const hcs = known('help center', seed.helpCenters, 'helpCenters');
+  const labels = known('label', seed.labels, 'labels');
+  const users = known('user', seed.users, 'users');
+  const check = (set: Set<string>, value: string, kind: string, at: () => string) => {
+    if (problems.length <= SHOWN && !set.has(value)) problems.push(`${at()}: unknown ${kind} ${value}`);
+  };
+  seed.helpCenters.forEach((h, i) => check(orgs, h.orgId, 'organization', () => `/helpCenters/${i}/orgId`));
+  seed.labels.forEach((l, i) => check(hcs, l.helpCenterId, 'help center', () => `/labels/${i}/helpCenterId`));
+  seed.users.forEach((u, i) => u.helpCenterIds?.forEach((h, j) => check(hcs, h, 'help center', () => `/users/${i}/helpCenterIds/${j}`)));
+  // A million memberships is a benchmark's seed: no string is built unless something is wrong.
+  (seed.memberships ?? []).forEach((m, i) => {
+    check(labels, m.labelId, 'label', () => `/memberships/${i}/labelId`);
+    const userIds = m.userIds;
+    for (let j = 0; j < userIds.length; j += 1) if (!users.has(userIds[j]!)) check(users, userIds[j]!, 'user', () => `/memberships/${i}/userIds/${j}`);
+  });
+  return problems;
+}
+
+/** Seeds found sound, so a seed parsed from a file is not checked again when the emulator starts. */
+const checked = new WeakSet<Seed>();
+
+/** Throws an InputError (exit 2) listing what is wrong with `seed`, naming `source`. */
+export function assertSeed(seed: Seed, source: string): void {
+  if (checked.has(seed)) return;
+  const problems = referenceProblems(seed);
+  if (problems.length > 0) throw seedError(source, problems);
+  checked.add(seed);
+}
+
+function seedError(source: string, problems: string[]): InputError {
+  const more = problems.length > SHOWN ? [`... and more; fix these first`] : [];
+  return new InputError(source, undefined, `not a valid emulator seed:\n  ${[...problems.slice(0, SHOWN), ...more].join('\n  ')}`);
+}
 
 export function parseSeed(value: unknown, source: string): Seed {
-  const result = seedSchema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError(source, undefined, `not a valid emulator seed: ${problems}`);
-  }
-  return result.data;
+  const problems = schemaProblems(value);
+  if (problems.length > 0) throw seedError(source, problems);
+  assertSeed(value as Seed, source);
+  return value as Seed;
 }
 
 export async function loadSeed(file: string): Promise<Seed> {

@@ -1,14 +1,6 @@
 import type { ApiErrorKind } from '../errors/ZohoApiError.js';
+import { requiredScopes } from './endpoints.js';
 import type { ZohoErrorBody } from './types.js';
-
-export const requiredScopes = [
-  'Desk.contacts.READ',
-  'Desk.contacts.UPDATE',
-  'Desk.settings.READ',
-  'Desk.settings.UPDATE',
-  'Desk.search.READ',
-  'Desk.basic.READ',
-] as const;
 
 const authCodes = new Set(['UNAUTHORIZED', 'INVALID_OAUTH', 'SCOPE_MISMATCH', 'OAUTH_ORG_MISMATCH', 'FORBIDDEN', 'LICENSE_ACCESS_LIMITED']);
 

@@ -7,7 +7,16 @@ import type {
   Organization,
   User,
   UserLabel,
+  UserListItem,
 } from './types.js';
+
+const READ = {
+  contacts: 'Desk.contacts.READ',
+  settings: 'Desk.settings.READ',
+  search: 'Desk.search.READ',
+  basic: 'Desk.basic.READ',
+} as const;
+const UPDATE = { contacts: 'Desk.contacts.UPDATE', settings: 'Desk.settings.UPDATE' } as const;
 
 /**
  * Every call zdlabels may make, and nothing else. The client refuses any
@@ -21,40 +30,62 @@ export const endpoints = {
     path: '/api/v1/labels/{labelId}/users/remove',
     operationId: 'removeLabelsFromUsers',
     write: true,
+    scopes: [UPDATE.contacts, UPDATE.settings],
   },
   removeLabelsFromUser: {
     method: 'POST',
     path: '/api/v1/users/{userId}/labels/remove',
     operationId: 'removeLabelsFromUser',
     write: true,
+    scopes: [UPDATE.contacts, UPDATE.settings],
   },
   addUsersToLabel: {
     method: 'POST',
     path: '/api/v1/labels/{labelId}/users/add',
     operationId: 'assignLabelToUsers',
     write: true,
+    scopes: [UPDATE.contacts, UPDATE.settings],
   },
   listLabelUsers: {
     method: 'GET',
     path: '/api/v1/labels/{labelId}/users',
     operationId: 'getUsersByLabel',
     write: false,
+    scopes: [READ.contacts, READ.settings, READ.search],
   },
   listUserLabels: {
     method: 'GET',
     path: '/api/v1/users/{userId}/labels',
     operationId: 'getUserLabels',
     write: false,
+    scopes: [READ.contacts, READ.settings],
   },
-  getLabel: { method: 'GET', path: '/api/v1/labels/{labelId}', operationId: 'getLabel', write: false },
-  listLabels: { method: 'GET', path: '/api/v1/labels', operationId: 'getLabels', write: false },
-  getUser: { method: 'GET', path: '/api/v1/users/{userId}', operationId: 'getUserDetails', write: false },
-  listHelpCenters: { method: 'GET', path: '/api/v1/helpCenters', operationId: 'getAllHelpCenters', write: false },
+  getLabel: { method: 'GET', path: '/api/v1/labels/{labelId}', operationId: 'getLabel', write: false, scopes: [READ.contacts, READ.settings] },
+  listLabels: { method: 'GET', path: '/api/v1/labels', operationId: 'getLabels', write: false, scopes: [READ.contacts, READ.settings] },
+  getUser: {
+    method: 'GET',
+    path: '/api/v1/users/{userId}',
+    operationId: 'getUserDetails',
+    write: false,
+    scopes: [READ.contacts, READ.settings, READ.basic],
+  },
+  listUsers: {
+    method: 'GET',
+    path: '/api/v1/users',
+    operationId: 'getUsers',
+    write: false,
+    scopes: [READ.contacts, READ.settings, READ.basic, READ.search],
+  },
+  // The spec also names Desk.basic.READ here; today's tokens are checked for settings only.
+  listHelpCenters: { method: 'GET', path: '/api/v1/helpCenters', operationId: 'getAllHelpCenters', write: false, scopes: [READ.settings] },
+  // The spec also names Desk.organization.READ and Desk.settings.READ; Zoho's docs and
+  // every token made from the README's scope list work with Desk.basic.READ alone.
   listOrganizations: {
     method: 'GET',
     path: '/api/v1/organizations',
     operationId: 'getOrganizations',
     write: false,
+    scopes: [READ.basic],
   },
 } as const satisfies Record<string, EndpointDef>;
 
@@ -63,6 +94,8 @@ export interface EndpointDef {
   path: string;
   operationId: string;
   write: boolean;
+  /** OAuth scopes a token needs for this call, every one of them (a subset of the spec's `security`). */
+  scopes: readonly string[];
 }
 
 export type EndpointName = keyof typeof endpoints;
@@ -70,6 +103,19 @@ export type EndpointName = keyof typeof endpoints;
 interface Page {
   from?: number;
   limit?: number;
+}
+
+/** The filters of `GET /api/v1/users` (User.json getUsers). */
+export interface UserListQuery extends Page {
+  /** Zoho's default when absent is not documented: send it. */
+  status?: 'ACTIVE' | 'DISABLED' | 'DELETED' | 'ALL';
+  helpCenterId?: string;
+  /** ISO instants in GMT, e.g. `2026-01-05T09:00:00.000Z`. */
+  lastActivityStartTime?: string;
+  lastActivityEndTime?: string;
+  /** At least 2 characters of a user's email or name. */
+  searchBy?: string;
+  sortBy?: 'email' | '-email' | 'modifiedTime' | '-modifiedTime';
 }
 
 /** Path parameters, query and body of each call, and what a success answers. */
@@ -93,6 +139,7 @@ export interface EndpointIO {
   getLabel: { path: { labelId: string }; query: undefined; body: undefined; answer: Label };
   listLabels: { path: undefined; query: Page & { helpCenterId?: string }; body: undefined; answer: ListResponse<Label> };
   getUser: { path: { userId: string }; query: { helpCenterId?: string }; body: undefined; answer: User };
+  listUsers: { path: undefined; query: UserListQuery; body: undefined; answer: ListResponse<UserListItem> };
   listHelpCenters: { path: undefined; query: Page; body: undefined; answer: ListResponse<HelpCenter> };
   listOrganizations: { path: undefined; query: undefined; body: undefined; answer: ListResponse<Organization> };
 }
@@ -113,6 +160,8 @@ export function creditWeight(name: EndpointName, query: { from?: number | string
   if (from > 2_000) return 5;
   return 3;
 }
+/** Every scope some call of the table needs (what a refresh token must be created with), sorted. */
+export const requiredScopes: readonly string[] = [...new Set(Object.values(endpoints).flatMap((e: EndpointDef) => e.scopes))].sort();
 
 /** Calls that need no `orgId` header (Zoho's docs: listing organizations). */
 export function needsOrgId(name: EndpointName): boolean {

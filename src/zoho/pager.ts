@@ -1,7 +1,7 @@
 import type { ZohoClient } from './client.js';
 import type { EndpointIO } from './endpoints.js';
 
-type ListName = 'listLabelUsers' | 'listUserLabels' | 'listLabels' | 'listHelpCenters';
+type ListName = 'listLabelUsers' | 'listUserLabels' | 'listLabels' | 'listHelpCenters' | 'listUsers';
 type Item<K extends ListName> = EndpointIO[K]['answer']['data'][number];
 interface ListArgs<K extends ListName> {
   path?: EndpointIO[K]['path'];

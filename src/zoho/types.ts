@@ -5,6 +5,9 @@ export interface ListResponse<T> {
   data: T[];
 }
 
+/** A Help Center user's activation status (User.json). */
+export type UserStatus = 'ACTIVE' | 'DISABLED' | 'DELETED';
+
 /** An item of `GET /labels/{labelId}/users` (Label.json userLabelResponse). */
 export interface LabelMember {
   id: string;
@@ -12,7 +15,7 @@ export interface LabelMember {
   emailAddress: string | null;
   photoUrl: string | null;
   userType: string | null;
-  status: string | null;
+  status: UserStatus | null;
   assignedTime: string | null;
   assignee?: { id: string | null; name: string | null; photoUrl: string | null } | null;
 }
@@ -34,11 +37,26 @@ export interface Label {
   count: string | number | null;
 }
 
+/** `GET /users/{userId}` (User.json userDetailViewJson). */
 export interface User {
   id: string;
   name: string | null;
-  status: string | null;
+  status: UserStatus | null;
   userType: string | null;
+  /** ISO instant of the user's last activity, or null when none is known. */
+  lastAccessedTime: string | null;
+  email: { emailAddress: string | null; isPrimary: boolean | null; isVerified: boolean | null }[] | null;
+}
+
+/** An item of `GET /users` (User.json userDetailJson). */
+export interface UserListItem {
+  id: string;
+  name: string | null;
+  emailAddress: string | null;
+  status: UserStatus | null;
+  userType: string | null;
+  lastAccessedTime: string | null;
+  label: { id: string | null; name: string | null } | null;
 }
 
 export interface HelpCenter {

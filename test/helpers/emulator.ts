@@ -34,3 +34,38 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
     await new Promise((r) => setTimeout(r, 2));
   }
 }
+
+/** An answer as plain fetch saw it: status, parsed JSON body (if any), headers. */
+export interface RawAnswer {
+  status: number;
+  body: Record<string, unknown> | undefined;
+  headers: Headers;
+}
+
+/** Asks the emulator's token endpoint for a token with its own credentials (plain fetch, not the client). */
+export async function rawToken(emulator: RunningEmulator, overrides: Record<string, string> = {}): Promise<RawAnswer> {
+  const c = emulator.credentials;
+  const r = await fetch(`${emulator.url}/oauth/v2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: c.clientId, client_secret: c.clientSecret, refresh_token: c.refreshToken, ...overrides }),
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined, headers: r.headers };
+}
+
+/**
+ * Calls the emulator with plain fetch, as a fresh token's holder with orgId 2389290:
+ * tests of the emulator itself must not go through the client they are meant to check.
+ */
+export async function rawApi(emulator: RunningEmulator): Promise<(method: string, path: string, init?: { headers?: Record<string, string>; body?: unknown }) => Promise<RawAnswer>> {
+  const token = (await rawToken(emulator)).body?.access_token as string;
+  return async (method, path, init = {}) => {
+    const r = await fetch(`${emulator.url}${path}`, {
+      method,
+      headers: { authorization: `Zoho-oauthtoken ${token}`, orgId: '2389290', 'content-type': 'application/json', ...init.headers },
+      ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined, headers: r.headers };
+  };
+}
