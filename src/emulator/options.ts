@@ -72,6 +72,8 @@ export interface InjectedError {
   message?: string;
   times?: number;
   headers?: Record<string, string>;
+  /** Zoho's per-field errors of a 422 (Common.json errorJson `errors`). */
+  errors?: { fieldName: string; errorType: 'invalid' | 'missing' | 'duplicate'; errorMessage: string }[];
 }
 
 export interface EmulatorOptions extends Partial<EmulatorKnobs> {

@@ -120,7 +120,8 @@ async function serve(em: Insides, req: IncomingMessage, record: CallRecord, ctx:
   const injected = knobs.inject.find((i) => (i.endpoint === undefined || i.endpoint === endpoint) && (i.times ?? 1) > 0);
   if (injected) {
     if (injected.times !== undefined) injected.times -= 1;
-    return { ...error(injected.status, injected.errorCode, injected.message ?? `Injected ${injected.errorCode}`), ...(injected.headers ? { headers: injected.headers } : {}) };
+    const extra = injected.errors ? { errors: injected.errors } : {};
+    return { ...error(injected.status, injected.errorCode, injected.message ?? `Injected ${injected.errorCode}`, extra), ...(injected.headers ? { headers: injected.headers } : {}) };
   }
   if (body === UNPARSEABLE) return error(400, 'BAD_REQUEST', 'The body is not valid JSON.');
   if (knobs.errorRate > 0 && em.random() < knobs.errorRate) return error(500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error');

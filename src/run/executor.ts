@@ -283,7 +283,7 @@ class Executor {
     if (work.attempts === 0) this.#settle(work, [{ rows, status: 'deferred', http: 0, message: `not sent: ${why}; run again with --resume` }]);
     else {
       const message = `not finished: sent ${work.attempts} time(s), last: ${work.last ?? 'unknown'}; the run stopped (${why}) before another attempt; --resume sends it again`;
-      this.#settle(work, [{ rows, status: 'failed', http: 0, message }]);
+      this.#settle(work, [{ rows, status: 'failed', http: work.lastHttp ?? 0, code: work.lastCode, message }]);
     }
   }
 
@@ -375,6 +375,8 @@ class Executor {
       return this.#settleStopped(work);
     }
     work.last = describeFailure(error);
+    work.lastHttp = error.status;
+    work.lastCode = error.errorCode;
     if (error.errorCode === 'TOO_MANY_REQUESTS') this.#learner.refused(inflight, token);
     else this.#learner.ok();
     this.#applyConcurrency();
@@ -492,11 +494,14 @@ class Executor {
       if (!aboutIds) this.#countSystematic(refusal);
       return;
     }
-    if (learning === refusal.signature) {
-      this.#lessons.park(refusal.signature, { work, error });
-      return this.#teach(learning, 'same');
+    // A half whose sibling already taught the lesson goes on with what was learned.
+    if (learning !== undefined && this.#lessons.lesson(learning) === 'learning') {
+      if (learning === refusal.signature) {
+        this.#lessons.park(refusal.signature, { work, error });
+        return this.#teach(learning, 'same');
+      }
+      this.#teach(learning, 'other');
     }
-    if (learning !== undefined) this.#teach(learning, 'other');
     const lesson = this.#lessons.lesson(refusal.signature);
     if (lesson === 'systematic') return this.#failSystematic(work, refusal);
     if (lesson === 'learning') return this.#lessons.park(refusal.signature, { work, error });

@@ -42,7 +42,6 @@ const missing = (error: unknown): undefined => {
 /** Every ID on the other side of a target now: a label's members, or a user's labels. */
 async function holdings(host: GuardHost, side: Side, target: string): Promise<Set<string>> {
   if (side === 'label') {
-    if (host.knownMembers?.labelId === target) return new Set(host.knownMembers.userIds);
     const members = await listAll(host.client, 'listLabelUsers', { path: { labelId: target } }, retryRead);
     return new Set(members.map((m) => m.id));
   }
@@ -130,7 +129,8 @@ async function judgeTarget(host: GuardHost, side: Side, target: string, before: 
  */
 async function guardSide(host: GuardHost, plan: Plan, side: Side, done: Set<Batch>): Promise<SideResult> {
   for (const { batch, target } of await targets(host, plan, side)) {
-    const before = await holdings(host, side, target).catch(missing);
+    const known = side === 'label' && host.knownMembers?.labelId === target ? new Set(host.knownMembers.userIds) : undefined;
+    const before = known ?? (await holdings(host, side, target).catch(missing));
     if (before === undefined) continue;
     host.onEvent('before', `guard: ${side} ${target} holds ${before.size}; sending its ${batch.rows.length} first`);
     const removed = await host.runBatch(batch);

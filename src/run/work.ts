@@ -17,8 +17,10 @@ export interface Work {
   retries: number;
   /** Free retries after 429 TOO_MANY_REQUESTS, bounded so a stuck org cannot hold a run forever. */
   tooMany: number;
-  /** What the last attempt came to, in words (for a row the run stops before finishing). */
+  /** What the last attempt came to, in words (for a row the run stops before finishing), and its status and code. */
   last?: string | undefined;
+  lastHttp?: number | undefined;
+  lastCode?: string | undefined;
   /** By user: send `labelIds` in the query (Zoho's spec puts them in the body). */
   query?: boolean | undefined;
   /** The path's label or user was read and exists: a 404 is about the body. */
@@ -39,6 +41,8 @@ export const partOf = (parent: Work, batch: Batch): Work => ({
   retries: parent.retries,
   tooMany: 0,
   last: parent.last,
+  lastHttp: parent.lastHttp,
+  lastCode: parent.lastCode,
   query: parent.query,
   pathExists: parent.pathExists,
   family: parent.family,

@@ -1,0 +1,148 @@
+// Zoho's spec is silent on several answers (ZOHO-NOTES.md). The emulator has
+// an option for each plausible answer; every core flow must end right under
+// every one: the requested pairs gone, nothing else changed (or, if the
+// remove endpoint wipes a label, the guard puts it back and stops), every row
+// with a status its evidence supports.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EmulatorKnobs } from '../src/emulator/options.js';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
+import { cli, readResults, tempDir, writePairs, type ResultRow } from './helpers/cli.js';
+import { A, B, C, u } from './helpers/seed.js';
+
+type Option = Partial<Pick<EmulatorKnobs, 'labelIdsIn' | 'errorsArray' | 'nonMember' | 'unknownUserInBatch' | 'removeScope'>>;
+const options: [string, Option][] = [
+  ['defaults', {}],
+  ['labelIdsIn=query', { labelIdsIn: 'query' }],
+  ['errorsArray=without', { errorsArray: 'without' }],
+  ['nonMember=404', { nonMember: '404' }],
+  ['nonMember=422', { nonMember: '422' }],
+  ['nonMember=422, errorsArray=without', { nonMember: '422', errorsArray: 'without' }],
+  ['unknownUserInBatch=ignore', { unknownUserInBatch: 'ignore' }],
+  ['removeScope=all', { removeScope: 'all' }],
+];
+
+const UNKNOWN_USER = '1060099000000999999';
+const UNKNOWN_LABEL = '24073000009999999';
+const FAST = ['--retry-base-ms', '5'];
+
+/** The remove input: members to remove, a non-member, an unknown user, an unknown label. */
+const input: { pair: [string, string]; kind: 'member' | 'non-member' | 'unknown-user' | 'unknown-label' }[] = [
+  { pair: [u(1), A], kind: 'member' },
+  { pair: [u(2), A], kind: 'member' },
+  { pair: [u(100), A], kind: 'non-member' },
+  { pair: [UNKNOWN_USER, A], kind: 'unknown-user' },
+  { pair: [u(45), B], kind: 'member' },
+  { pair: [u(46), B], kind: 'member' },
+  { pair: [u(3), UNKNOWN_LABEL], kind: 'unknown-label' },
+  { pair: [u(5), C], kind: 'member' },
+  { pair: [u(45), A], kind: 'member' },
+];
+
+/**
+ * The statuses a row may end with. A member is removed. A non-member is
+ * not_member (a read showed it) or removed (Zoho answered success). An
+ * unknown user or label is not_found (a read showed it missing), or removed
+ * when Zoho answered success for the whole batch (ignore). Never failed.
+ */
+function allowed(kind: (typeof input)[number]['kind'], o: Option): string[] {
+  if (kind === 'member') return ['removed'];
+  if (kind === 'non-member') return o.nonMember === '404' || o.nonMember === '422' ? ['not_member'] : ['removed', 'not_member'];
+  if (kind === 'unknown-user') return o.unknownUserInBatch === 'ignore' ? ['removed', 'not_found'] : ['not_found'];
+  return ['not_found'];
+}
+
+/** Every not_found row is backed by a read that Zoho answered 404 for its label or user. */
+function checkEvidence(emulator: RunningEmulator, results: ResultRow[]): void {
+  for (const r of results.filter((x) => x.status === 'not_found')) {
+    const read = emulator.calls.find(
+      (c) => (c.endpoint === 'getUser' || c.endpoint === 'getLabel') && c.status === 404 && (c.path.endsWith(`/${r.user_id}`) || c.path.endsWith(`/${r.label_id}`)),
+    );
+    expect({ row: r.row, evidence: read !== undefined }).toEqual({ row: r.row, evidence: true });
+    expect(r.message).toContain('does not exist');
+  }
+}
+
+describe.each(options)('with the emulator answering %s', (_name, option) => {
+  let emulator: RunningEmulator;
+  let dir: string;
+  let before: string[];
+  beforeEach(async () => {
+    emulator = await startEmulator(option);
+    dir = await tempDir();
+    before = emulator.state.pairs();
+  });
+  afterEach(() => emulator.close());
+
+  const changed = () => {
+    const after = new Set(emulator.state.pairs());
+    return { gone: before.filter((p) => !after.has(p)).sort(), added: [...after].filter((p) => !before.includes(p)) };
+  };
+  const wiped = option.removeScope === 'all';
+
+  test.each(['label', 'user', 'auto'] as const)('remove --by %s', async (by) => {
+    const file = await writePairs(dir, input.map((r) => r.pair));
+    const r = await cli(['remove', file, '--by', by, '--verify', ...FAST], { env: emulator.env, cwd: dir });
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(results).toHaveLength(input.length);
+    if (wiped) {
+      // The guard sent one batch alone, saw more vanish than it sent, put them back and stopped.
+      expect([r.code, r.stderr]).toEqual([8, expect.stringContaining('first-write guard stopped the run')]);
+      const { gone, added } = changed();
+      const removed = results.filter((x) => x.status === 'removed').map((x) => `${x.user_id}:${x.label_id}`);
+      expect(gone).toEqual(removed.filter((p) => before.includes(p)).sort());
+      expect(added).toEqual([]);
+      expect(removed.length).toBeLessThanOrEqual(2);
+      return;
+    }
+    const verdicts = results.map((x, i) => ({ row: x.row, status: x.status, message: x.message, allowed: allowed(input[i]!.kind, option).includes(x.status) }));
+    expect(verdicts.filter((v) => !v.allowed)).toEqual([]);
+    checkEvidence(emulator, results);
+    const members = input.filter((x) => x.kind === 'member').map((x) => `${x.pair[0]}:${x.pair[1]}`);
+    expect(changed()).toEqual({ gone: members.sort(), added: [] });
+    // unknown rows are not done (exit 1) unless Zoho accepted them; a non-member is done
+    const notDone = results.some((x) => x.status === 'not_found');
+    expect(r.code).toBe(notDone ? 1 : 0);
+    expect(results.filter((x) => x.status === 'removed').every((x) => (x as Record<string, string>).verified === 'yes')).toBe(true);
+    if (by === 'user' && option.labelIdsIn === 'query') {
+      const manifest = JSON.parse(await readFile(join(dir, 'pairs.manifest.json'), 'utf8')) as { labelIdsIn: string };
+      expect(manifest.labelIdsIn).toBe('query');
+    }
+  });
+
+  test('retire-label, then restore', async () => {
+    const r = await cli(['retire-label', '--label', C, '--yes', '--batch-size', '4', ...FAST], { env: emulator.env, cwd: dir });
+    const results = await readResults(join(dir, `retire-${C}.results.csv`));
+    if (wiped) {
+      expect(r.code).toBe(8);
+      const removed = results.filter((x) => x.status === 'removed').map((x) => `${x.user_id}:${x.label_id}`);
+      expect(changed()).toEqual({ gone: removed.sort(), added: [] });
+      expect(removed).toHaveLength(2); // the smallest batch, alone
+      expect(results.filter((x) => x.status === 'deferred')).toHaveLength(8);
+    } else {
+      expect(r.code).toBe(0);
+      expect(emulator.state.members.get(C)?.size).toBe(0);
+      expect(changed().gone).toHaveLength(10);
+    }
+    const back = await cli(['restore', join(dir, `retire-${C}.results.csv`), ...FAST], { env: emulator.env, cwd: dir });
+    expect(back.code).toBe(0);
+    expect(changed()).toEqual({ gone: [], added: [] });
+  });
+
+  test('reconcile removes exactly the members not on the keep list', async () => {
+    const keep = join(dir, 'keep.csv');
+    await writeFile(keep, ['user_id', ...Array.from({ length: 60 }, (_, i) => u(i))].join('\n') + '\n');
+    const r = await cli(['reconcile', '--label', A, '--keep', keep, '--yes', '--batch-size', '8', ...FAST], { env: emulator.env, cwd: dir });
+    const expectedGone = Array.from({ length: 20 }, (_, i) => `${u(60 + i)}:${A}`).sort();
+    if (wiped) {
+      expect(r.code).toBe(8);
+      const { gone, added } = changed();
+      expect(added).toEqual([]);
+      expect(gone.every((p) => expectedGone.includes(p))).toBe(true);
+      expect(gone.length).toBeLessThanOrEqual(8);
+      return;
+    }
+    expect(r.code).toBe(0);
+    expect(changed()).toEqual({ gone: expectedGone, added: [] });
+  });
+});
