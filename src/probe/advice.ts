@@ -67,7 +67,7 @@ export function scopeAdvice(side: 'label' | 'user', value: ScopeValue): string {
 /** Why the token unknowns are never probed, and how zdlabels handles them anyway. */
 export const notProbed = {
   refreshThrottle:
-    'not probed: provoking Zoho Accounts\' refresh throttle would lock this account out of new tokens for 15–30 minutes. zdlabels refreshes once per token death, never in a loop; on HTTP 400 "Access Denied" (in any language) stops with exit 3 and says to wait 15–30 minutes.',
+    'not probed: provoking Zoho Accounts\' refresh throttle would lock this account out of new tokens for 15–30 minutes. zdlabels refreshes once per token death, never in a loop; on HTTP 400 "Access Denied" (in any language) it stops with exit 3 and says to wait 15–30 minutes.',
   orgMismatchStatus:
     'not probed: it needs a call with an org id the token does not reach, which zdlabels will not send on purpose. zdlabels reads OAUTH_ORG_MISMATCH as 401 or 403 alike: exit 3, "check ZOHO_ORG_ID".',
 } as const;

@@ -41,10 +41,7 @@ export function missingPairs(target: Holdings, now: Holdings, labelId: string, u
 
 /** Pure: memberships `now` has and `target` lacks. */
 export function extraPairs(target: Holdings, now: Holdings, labelId: string, userId: string): Pair[] {
-  const pairs = new Map<string, Pair>();
-  for (const m of now.members) if (!target.members.has(m)) pairs.set(`${labelId}:${m}`, { labelId, userId: m });
-  for (const l of now.userLabels) if (!target.userLabels.has(l)) pairs.set(`${l}:${userId}`, { labelId: l, userId });
-  return [...pairs.values()];
+  return missingPairs(now, target, labelId, userId);
 }
 
 /** Pure: the adds that put `pairs` back, grouped by label, at most 50 users a call. */
