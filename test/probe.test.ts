@@ -237,6 +237,17 @@ test('a token that may read but not write: the first write is refused, exit 3, n
   expect(pairs()).toEqual(before);
 });
 
+test('a 429 TOO_MANY_REQUESTS (nothing applied) is sent again; the probe still sees the answer', async () => {
+  emulator = await startEmulator();
+  emulator.knobs.inject = [{ endpoint: 'removeUsersFromLabel', status: 429, errorCode: 'TOO_MANY_REQUESTS', times: 2 }];
+  const before = pairs();
+  const r = await probe();
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^What one removal takes, by label \(removeScope\): listed\. Alone, sent .* → HTTP 204;/m);
+  expect(emulator.calls.filter((c) => c.status === 429)).toHaveLength(2);
+  expect(pairs()).toEqual(before);
+});
+
 test('when Zoho refuses to add U back: the probe stops, lists what is missing, exit 1', async () => {
   emulator = await startEmulator();
   emulator.knobs.inject = [{ endpoint: 'addUsersToLabel', status: 403, errorCode: 'FORBIDDEN', message: 'You are not authorized to access this resource.' }];

@@ -1,5 +1,6 @@
 // The probe's writes and reads on one label and one user, each write's answer
 // kept raw, and the state put back after every step.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import type { CallEvent, ZohoClient } from '../zoho/client.js';
@@ -15,6 +16,9 @@ export class NotRestoredError extends ZdlabelsError {
     this.missing = missing;
   }
 }
+
+/** Sends of one probe write while the org answers 429 TOO_MANY_REQUESTS. */
+const BUSY_TRIES = 5;
 
 export interface SessionOptions {
   client: ZohoClient;
@@ -81,14 +85,22 @@ export class ProbeSession {
     return after;
   }
 
-  /** Sends one probe write: a refusal is an answer to record, except those that end the probe (auth, credits). */
+  /**
+   * Sends one probe write: a refusal is an answer to record, except those that
+   * end the probe (auth, credits). Only 429 TOO_MANY_REQUESTS (other callers
+   * using the org's concurrency; nothing applied) is sent again: any other
+   * answer, even a 5xx, is what this org said and is reported as such.
+   */
   async #send(sent: string, call: () => Promise<unknown>): Promise<Answered> {
-    try {
-      const data = await call();
-      return answeredOk(sent, this.#lastCall(), data);
-    } catch (error) {
-      if (!(error instanceof ZohoApiError) || error.kind === 'auth' || error.kind === 'credits') throw error;
-      return answeredError(sent, error);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const data = await call();
+        return answeredOk(sent, this.#lastCall(), data);
+      } catch (error) {
+        if (!(error instanceof ZohoApiError) || error.kind === 'auth' || error.kind === 'credits') throw error;
+        if (error.errorCode !== 'TOO_MANY_REQUESTS' || attempt >= BUSY_TRIES) return answeredError(sent, error);
+        await sleep(250 * 2 ** (attempt - 1));
+      }
     }
   }
 }
