@@ -9,6 +9,7 @@ import { restoreCommand } from './commands/restore.js';
 import { retireLabelCommand } from './commands/retireLabel.js';
 import { runJobCommand } from './commands/run.js';
 import { jobSchema } from './jobs/loadJob.js';
+import { SMALL_FOOTPRINT } from './probe/preflight.js';
 import { UsageError } from './errors/UsageError.js';
 import type { Io } from './io.js';
 import type { RunOptions } from './run/flow.js';
@@ -227,9 +228,19 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
     )
     .command(
       'doctor',
-      'Check data centre, token refresh, org id and scopes; list help centers and labels',
-      (y) => y.option('timeout', { type: 'number', default: 30 }),
-      (a) => select(() => doctorCommand({ timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined }, io)),
+      'Check data centre, token refresh, org id and scopes; list help centers and labels. --probe: ask this org how it answers what the API spec leaves open',
+      (y) =>
+        y
+          .option('timeout', { type: 'number', default: 30 })
+          .option('probe', { type: 'boolean', default: false, describe: 'On a test label L and a user U who holds it: remove U and add it back through both endpoints, remove a non-member and an unknown ID, report what this org answered; L is left as found' })
+          .option('label', { type: 'string', describe: 'With --probe: the test label' })
+          .option('user', { type: 'string', describe: 'With --probe: a user who holds the test label' })
+          .option('yes', { type: 'boolean', default: false, describe: `With --probe: probe a label with more than ${SMALL_FOOTPRINT} members (or a user with more than ${SMALL_FOOTPRINT} labels) anyway` })
+          .option('json', { type: 'boolean', default: false, describe: "With --probe: the report as one JSON object on stdout" }),
+      (a) =>
+        select(() =>
+          doctorCommand({ timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined, probe: a.probe, label: a.label, user: a.user, yes: a.yes, json: a.json }, io),
+        ),
     )
     .command(
       'demo',

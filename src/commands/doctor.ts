@@ -1,14 +1,29 @@
 import { ConfigError } from '../errors/ConfigError.js';
 import { TokenRefreshError } from '../errors/TokenRefreshError.js';
+import { UsageError } from '../errors/UsageError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { exitCodes } from '../exitCodes.js';
 import type { Io } from '../io.js';
 import { colours } from '../log.js';
+import { runProbe, type ProbeOptions } from '../probe/probe.js';
+import { reportJson, reportLines } from '../probe/report.js';
 import { requiredScopes } from '../zoho/endpoints.js';
-import { ZohoClient } from '../zoho/client.js';
+import { ZohoClient, type CallEvent } from '../zoho/client.js';
 import { configFromEnv, type EnvNames, type ZohoConfig } from '../zoho/config.js';
 import { dataCentres } from '../zoho/datacentres.js';
 import { listAll } from '../zoho/pager.js';
+import { checkId } from './options.js';
+
+export interface DoctorOptions {
+  envNames?: Partial<EnvNames> | undefined;
+  timeoutMs?: number | undefined;
+  /** `--probe`, with its `--label`, `--user`, `--yes` and `--json`. */
+  probe?: boolean | undefined;
+  label?: string | undefined;
+  user?: string | undefined;
+  yes?: boolean | undefined;
+  json?: boolean | undefined;
+}
 
 /** Explains a failed call in terms of what to fix. */
 function explain(error: unknown, config: ZohoConfig): string {
@@ -31,7 +46,9 @@ function explain(error: unknown, config: ZohoConfig): string {
  * token refresh, org id, read scopes) and lists help centers and labels.
  * Exit 0 when healthy, 3 otherwise.
  */
-export async function doctorCommand(options: { envNames?: Partial<EnvNames> | undefined; timeoutMs?: number | undefined }, io: Io): Promise<number> {
+export async function doctorCommand(options: DoctorOptions, io: Io): Promise<number> {
+  const probe = probeTarget(options);
+  if (probe) return probeCommand(probe, options, io);
   const c = colours(io.stdout, io.env);
   const ok = (line: string) => io.stdout.write(`${c.green('✔')} ${line}\n`);
   const bad = (line: string) => io.stdout.write(`${c.red('✘')} ${line}\n`);
@@ -87,4 +104,31 @@ export async function doctorCommand(options: { envNames?: Partial<EnvNames> | un
   }
   ok(`read access works. Write scopes (Desk.contacts.UPDATE, Desk.settings.UPDATE) cannot be checked without writing; a missing one stops a run at its first call with exit 3.`);
   return exitCodes.ok;
+}
+
+/** The probe's label and user, or undefined without --probe; its options alone are a usage error. */
+function probeTarget(o: DoctorOptions): ProbeOptions | undefined {
+  if (!o.probe) {
+    if (o.label !== undefined || o.user !== undefined || o.yes || o.json) {
+      throw new UsageError('--label, --user, --yes and --json go with --probe: `zdlabels doctor --probe --label L --user U [--json] [--yes]`');
+    }
+    return undefined;
+  }
+  if (o.label === undefined || o.user === undefined) {
+    throw new UsageError('--probe needs --label L and --user U: a test label and a user who holds it (the probe removes U from L and adds it back)');
+  }
+  return { labelId: checkId('label', o.label), userId: checkId('user', o.user), yes: o.yes ?? false };
+}
+
+/**
+ * `zdlabels doctor --probe`: how this org answers each unknown of the API,
+ * in words or as JSON. Exit 0 when it ran and left everything as found.
+ */
+async function probeCommand(target: ProbeOptions, options: DoctorOptions, io: Io): Promise<number> {
+  const config = configFromEnv(io.env, options.envNames ? { names: options.envNames } : {});
+  let last: CallEvent | undefined;
+  const client = new ZohoClient({ config, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), onCall: (e) => (last = e) });
+  const report = await runProbe(client, () => last, target);
+  io.stdout.write(options.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${reportLines(report).join('\n')}\n`);
+  return report.exitCode;
 }
