@@ -59,7 +59,7 @@ describe('a reader that goes away (EPIPE) ends zdlabels quietly', () => {
     try {
       const child = spawn(process.execPath, [main, 'schema'], { stdio: ['ignore', full, 'pipe'] });
       let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
       const { code } = await exited(child);
       expect({ code, err }).toEqual({ code: 1, err: 'zdlabels: cannot write to stdout (ENOSPC); the output is incomplete\n' });
     } finally {
