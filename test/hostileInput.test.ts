@@ -1,6 +1,7 @@
 // Hostile and odd input files: each is refused quickly, exit 2, with a short
 // message that says what to do, and nothing is sent. IDs that can never be Zoho
 // IDs are `invalid` locally and never reach the API.
+import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -93,6 +94,12 @@ describe('hostile files exit 2, quickly, echoing little, before any call', () =>
     const stderr = await refused(path);
     expect(stderr).toMatch(message);
     expect(stderr).not.toContain('binary content');
+  });
+
+  test('a pipe (`remove <(cmd)`) says it is not a regular file, instead of ESPIPE; nothing waits for a writer', async () => {
+    const path = join(dir, 'fifo.csv');
+    expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    expect(await refused(path)).toContain('fifo.csv: is not a regular file (a pipe or a device): save the CSV to a file');
   });
 
   test('line ends are still LF, CRLF or a lone CR (old Mac "CSV (Macintosh)"), now given to the parser explicitly', async () => {

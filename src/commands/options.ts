@@ -57,19 +57,12 @@ export const numberRules = {
   any: { integer: false, min: Number.NEGATIVE_INFINITY },
 } as const satisfies Record<string, NumberRule>;
 
-function integer(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new CommandLineError(`Expected --${name} to be an integer ≥ ${min}, got \`${String(value)}\``);
-  }
-  return value;
-}
-
 /** Checks the shared run options before anything is read or sent. */
 export function validateRunOptions(o: RunOptions): void {
-  integer('concurrency', o.concurrency, 1);
-  integer('batch-size', o.batchSize, 1);
-  integer('retries', o.retries, 0);
-  if (o.maxRemovals !== undefined) integer('max-removals', o.maxRemovals, 0);
+  numberValue('concurrency', o.concurrency, numberRules.concurrency);
+  numberValue('batch-size', o.batchSize, numberRules.batchSize);
+  numberValue('retries', o.retries, numberRules.retries);
+  if (o.maxRemovals !== undefined) numberValue('max-removals', o.maxRemovals, numberRules.maxRemovals);
   if (o.helpCenterId !== undefined) checkId('help-center-id', o.helpCenterId);
   if (o.dryRun && o.resume) throw new CommandLineError('--dry-run and --resume do not go together: a dry run sends nothing to resume');
 }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { InputError } from '../errors/InputError.js';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -12,17 +12,26 @@ function whyUnreadable(error: unknown): string {
   return `cannot be read (${code ?? String(error)})`;
 }
 
-/** The first bytes of a file, for the checks below; a missing file, a folder or an unreadable one is an InputError. */
+/**
+ * The first bytes of a file, for the checks below; a missing file, a folder,
+ * a pipe or an unreadable file is an InputError.
+ */
 export async function readHead(file: string): Promise<Buffer> {
   let handle;
   try {
+    // Checked before opening: Linux opens a directory for reading (only reading
+    // it fails), and opening a pipe waits for a writer.
+    const what = await stat(file);
+    if (what.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (!what.isFile()) {
+      throw new InputError(file, undefined, 'is not a regular file (a pipe or a device): save the CSV to a file and give its path (it is read more than once: to check it, and to fingerprint it for --resume)');
+    }
     handle = await open(file, 'r');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(file, undefined, whyUnreadable(error));
   }
   try {
-    // Linux opens a directory for reading; only reading it fails (EISDIR). Say so first.
-    if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     const buffer = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
     return buffer.subarray(0, bytesRead);
