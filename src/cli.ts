@@ -10,7 +10,8 @@ import { retireLabelCommand } from './commands/retireLabel.js';
 import { runJobCommand } from './commands/run.js';
 import { jobSchema } from './jobs/loadJob.js';
 import { SMALL_FOOTPRINT } from './probe/preflight.js';
-import { UsageError } from './errors/UsageError.js';
+import { CommandLineError } from './errors/CommandLineError.js';
+import { numberOption, numberRules, runDefaults } from './commands/options.js';
 import type { Io } from './io.js';
 import type { RunOptions } from './run/flow.js';
 import { toolVersion } from './version.js';
@@ -19,14 +20,14 @@ type Handler = () => Promise<number>;
 
 function nonNegative(name: string, value: unknown): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new UsageError(`Expected --${name} to be a number ≥ 0, got \`${String(value)}\``);
+    throw new CommandLineError(`Expected --${name} to be a number ≥ 0, got \`${String(value)}\``);
   }
   return value;
 }
 
 function rate(name: string, value: unknown): number {
   const v = nonNegative(name, value);
-  if (v > 1) throw new UsageError(`Expected --${name} to be a probability from 0 to 1, got \`${v}\``);
+  if (v > 1) throw new CommandLineError(`Expected --${name} to be a probability from 0 to 1, got \`${v}\``);
   return v;
 }
 
@@ -34,27 +35,27 @@ function rate(name: string, value: unknown): number {
 function withRunOptions<T>(y: Argv<T>) {
   return y
     .option('out', { type: 'string', describe: 'Results CSV' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and write the results as planned; send nothing' })
-    .option('concurrency', { type: 'number', default: 5, describe: "Most calls in flight (Zoho's smallest plan allows 5)" })
-    .option('batch-size', { type: 'number', default: 50, describe: 'Most IDs per call' })
-    .option('retries', { type: 'number', default: 5, describe: 'Retries of a call that failed for a passing reason (5xx, network, 429)' })
-    .option('resume', { type: 'boolean', default: false, describe: 'Continue the run that wrote --out: keep finished rows, send the rest' })
-    .option('timeout', { type: 'number', default: 30, describe: 'Seconds to wait for one call' })
-    .option('verbose', { type: 'boolean', default: false, describe: 'One stderr line per call (secrets never shown)' })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object on stdout' })
-    .option('guard', { type: 'boolean', default: true, describe: 'Before the first removal, read the smallest target, send its batch alone and read it back; stop (exit 8) and put back anything Zoho removed unasked. --no-guard skips it' })
-    .option('reserve-credits', { type: 'number', describe: "Stop (exit 6, the rest deferred) before the org's remaining API credits would fall below N, so other integrations keep working" })
-    .option('max-calls', { type: 'number', describe: 'Make at most N API calls in this run (exit 6 when reached, the rest deferred)' })
+    .option('dry-run', { type: 'boolean', default: false, describe: describe.dryRun })
+    .option('concurrency', numberOption('concurrency', describe.concurrency, numberRules.concurrency, runDefaults.concurrency))
+    .option('batch-size', numberOption('batch-size', describe.batchSize, numberRules.batchSize, runDefaults.batchSize))
+    .option('retries', numberOption('retries', describe.retries, numberRules.retries, runDefaults.retries))
+    .option('resume', { type: 'boolean', default: false, describe: describe.resume })
+    .option('timeout', timeoutOption)
+    .option('verbose', { type: 'boolean', default: false, describe: describe.verbose })
+    .option('json', { type: 'boolean', default: false, describe: describe.json })
+    .option('guard', { type: 'boolean', default: true, describe: describe.guard })
+    .option('reserve-credits', numberOption('reserve-credits', describe.reserveCredits, numberRules.reserveCredits))
+    .option('max-calls', numberOption('max-calls', describe.maxCalls, numberRules.maxCalls))
     .option('retry-base-ms', { type: 'number', hidden: true, default: 500 });
 }
 
 interface RunArgs {
   'dry-run': boolean;
-  concurrency: number;
-  'batch-size': number;
-  retries: number;
+  concurrency?: number | undefined;
+  'batch-size'?: number | undefined;
+  retries?: number | undefined;
   resume: boolean;
-  timeout: number;
+  timeout?: number | undefined;
   verbose: boolean;
   json: boolean;
   'retry-base-ms': number;
@@ -71,22 +72,42 @@ function runOptions(a: RunArgs): RunOptions {
   return {
     by: a.by ?? 'auto',
     dryRun: a['dry-run'],
-    concurrency: a.concurrency,
-    batchSize: a['batch-size'],
-    retries: a.retries,
+    concurrency: a.concurrency ?? runDefaults.concurrency,
+    batchSize: a['batch-size'] ?? runDefaults.batchSize,
+    retries: a.retries ?? runDefaults.retries,
     resume: a.resume,
     maxRemovals: a['max-removals'],
     helpCenterId: a['help-center-id'],
     verify: a.verify ?? false,
     verbose: a.verbose,
     json: a.json,
-    timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined,
+    timeoutMs: timeoutMs(a.timeout),
     retryBaseMs: a['retry-base-ms'],
     guard: a.guard,
     reserveCredits: a['reserve-credits'],
     maxCalls: a['max-calls'],
   };
 }
+
+/** Descriptions shared by the writing commands and `run`, which overrides a job with them. */
+const describe = {
+  concurrency: "Most calls in flight (Zoho's smallest plan allows 5)",
+  batchSize: 'Most IDs per call',
+  retries: 'Retries of a call that failed for a passing reason (5xx, network, 429)',
+  resume: 'Continue the run that wrote --out: keep finished rows, send the rest',
+  maxRemovals: 'Refuse (exit 5, nothing sent) a plan that removes more pairs than this',
+  helpCenterId: 'Help center of the labels (sent with by-user removals)',
+  yes: 'Do not ask (needed without a terminal)',
+  verbose: 'One stderr line per call (secrets never shown)',
+  json: 'Print the summary as one JSON object on stdout',
+  dryRun: 'Plan and write the results as planned; send nothing',
+  guard: 'Before the first removal, read the smallest target, send its batch alone and read it back; stop (exit 8) and put back anything Zoho removed unasked. --no-guard skips it',
+  reserveCredits: "Stop (exit 6, the rest deferred) before the org's remaining API credits would fall below N, so other integrations keep working",
+  maxCalls: 'Make at most N API calls in this run (exit 6 when reached, the rest deferred)',
+} as const;
+
+const timeoutOption = numberOption('timeout', 'Seconds to wait for one call (> 0)', numberRules.timeout, runDefaults.timeoutSeconds);
+const timeoutMs = (seconds: number | undefined): number => (seconds ?? runDefaults.timeoutSeconds) * 1000;
 
 const verifyOption = { type: 'boolean', default: false, describe: 'Read back what was changed and add a verified column (a "no" counts as not done)' } as const;
 const byOption = { choices: ['label', 'user', 'auto'] as const, default: 'auto' as const, describe: 'Batch users per label, labels per user, or whichever makes fewer calls' };
@@ -103,8 +124,8 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
         withRunOptions(y)
           .positional('input', { type: 'string', demandOption: true, describe: 'CSV with user_id and label_id columns' })
           .option('by', byOption)
-          .option('max-removals', { type: 'number', describe: 'Refuse (exit 5, nothing sent) a plan that removes more pairs than this' })
-          .option('help-center-id', { type: 'string', describe: 'Help center of the labels (sent with by-user removals)' })
+          .option('max-removals', numberOption('max-removals', describe.maxRemovals, numberRules.maxRemovals))
+          .option('help-center-id', { type: 'string', describe: describe.helpCenterId })
           .option('verify', verifyOption),
       (a) => select(() => removeCommand({ input: a.input, out: a.out, ...runOptions(a) }, io)),
     )
@@ -117,11 +138,11 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('all-labels', { type: 'boolean', default: false, describe: "Every label (of --help-center-id, or of the org)" })
           .option('help-center-id', { type: 'string', describe: 'With --all-labels: only this help center' })
           .option('out', { type: 'string', describe: 'CSV file (default: stdout)' })
-          .option('timeout', { type: 'number', default: 30 })
-          .option('verbose', { type: 'boolean', default: false }),
+          .option('timeout', timeoutOption)
+          .option('verbose', { type: 'boolean', default: false, describe: describe.verbose }),
       (a) =>
         select(() =>
-          exportCommand({ labels: a.label.map(String), allLabels: a['all-labels'], helpCenterId: a['help-center-id'], out: a.out, verbose: a.verbose, timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined }, io),
+          exportCommand({ labels: a.label.map(String), allLabels: a['all-labels'], helpCenterId: a['help-center-id'], out: a.out, verbose: a.verbose, timeoutMs: timeoutMs(a.timeout) }, io),
         ),
     )
     .command(
@@ -130,7 +151,7 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
       (y) =>
         withRunOptions(y)
           .option('label', { type: 'string', demandOption: true, describe: 'Label ID' })
-          .option('yes', { type: 'boolean', default: false, describe: 'Do not ask (needed without a terminal)' })
+          .option('yes', { type: 'boolean', default: false, describe: describe.yes })
           .option('snapshot', { type: 'string', describe: 'Members CSV written first (default: next to the results)' })
           .option('verify', verifyOption),
       (a) => select(() => retireLabelCommand({ label: a.label, yes: a.yes, out: a.out, snapshot: a.snapshot, ...runOptions(a) }, io)),
@@ -143,8 +164,8 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('label', { type: 'string', demandOption: true, describe: 'Label ID' })
           .option('keep', { type: 'string', demandOption: true, describe: 'CSV with a user_id column: who should hold the label' })
           .option('check', { type: 'boolean', default: false, describe: 'Write nothing; print the drift; exit 4 if there is any' })
-          .option('yes', { type: 'boolean', default: false, describe: 'Do not ask (needed without a terminal)' })
-          .option('max-removals', { type: 'number', describe: 'Refuse a plan removing more (default: half the members)' })
+          .option('yes', { type: 'boolean', default: false, describe: describe.yes })
+          .option('max-removals', numberOption('max-removals', 'Refuse a plan removing more (default: half the members)', numberRules.maxRemovals))
           .option('verify', verifyOption),
       (a) => select(() => reconcileCommand({ label: a.label, keep: a.keep, check: a.check, yes: a.yes, out: a.out, ...runOptions(a) }, io)),
     )
@@ -160,28 +181,28 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
       (y) =>
         y
           .positional('job', { type: 'string', demandOption: true, describe: 'Job file' })
-          .option('input', { type: 'string' })
-          .option('label', { type: 'string' })
-          .option('keep', { type: 'string' })
-          .option('snapshot', { type: 'string' })
+          .option('input', { type: 'string', describe: "Overrides the job's input (remove: the pairs CSV; restore: the results file)" })
+          .option('label', { type: 'string', describe: "Overrides the job's label ID (retire-label, reconcile)" })
+          .option('keep', { type: 'string', describe: "Overrides the job's keep file (reconcile)" })
+          .option('snapshot', { type: 'string', describe: "Overrides the job's snapshot file (retire-label)" })
           .option('out', { type: 'string', describe: 'Overrides the job\'s out (placeholders {job}, {date}, {time} work)' })
-          .option('by', { choices: ['label', 'user', 'auto'] as const })
-          .option('concurrency', { type: 'number' })
-          .option('batch-size', { type: 'number' })
-          .option('retries', { type: 'number' })
-          .option('dry-run', { type: 'boolean' })
-          .option('verify', { type: 'boolean' })
-          .option('max-removals', { type: 'number' })
-          .option('help-center-id', { type: 'string' })
-          .option('yes', { type: 'boolean' })
-          .option('check', { type: 'boolean' })
-          .option('resume', { type: 'boolean' })
-          .option('timeout', { type: 'number' })
-          .option('verbose', { type: 'boolean' })
-          .option('json', { type: 'boolean' })
-          .option('guard', { type: 'boolean' })
-          .option('reserve-credits', { type: 'number' })
-          .option('max-calls', { type: 'number' })
+          .option('by', { choices: ['label', 'user', 'auto'] as const, describe: byOption.describe })
+          .option('concurrency', numberOption('concurrency', describe.concurrency, numberRules.any))
+          .option('batch-size', numberOption('batch-size', describe.batchSize, numberRules.any))
+          .option('retries', numberOption('retries', describe.retries, numberRules.any))
+          .option('dry-run', { type: 'boolean', describe: describe.dryRun })
+          .option('verify', { type: 'boolean', describe: verifyOption.describe })
+          .option('max-removals', numberOption('max-removals', describe.maxRemovals, numberRules.any))
+          .option('help-center-id', { type: 'string', describe: describe.helpCenterId })
+          .option('yes', { type: 'boolean', describe: describe.yes })
+          .option('check', { type: 'boolean', describe: 'reconcile: write nothing; print the drift; exit 4 if there is any' })
+          .option('resume', { type: 'boolean', describe: describe.resume })
+          .option('timeout', numberOption('timeout', 'Seconds to wait for one call (> 0)', numberRules.any))
+          .option('verbose', { type: 'boolean', describe: describe.verbose })
+          .option('json', { type: 'boolean', describe: describe.json })
+          .option('guard', { type: 'boolean', describe: describe.guard })
+          .option('reserve-credits', numberOption('reserve-credits', describe.reserveCredits, numberRules.any))
+          .option('max-calls', numberOption('max-calls', describe.maxCalls, numberRules.any))
           .option('retry-base-ms', { type: 'number', hidden: true }),
       (a) =>
         select(() =>
@@ -231,16 +252,13 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
       'Check data centre, token refresh, org id and scopes; list help centers and labels. --probe: ask this org how it answers what the API spec leaves open',
       (y) =>
         y
-          .option('timeout', { type: 'number', default: 30 })
+          .option('timeout', timeoutOption)
           .option('probe', { type: 'boolean', default: false, describe: 'On a test label L and a user U who holds it: remove U and add it back through both endpoints, remove a non-member and an unknown ID, report what this org answered; L is left as found' })
           .option('label', { type: 'string', describe: 'With --probe: the test label' })
           .option('user', { type: 'string', describe: 'With --probe: a user who holds the test label' })
           .option('yes', { type: 'boolean', default: false, describe: `With --probe: probe a label with more than ${SMALL_FOOTPRINT} members (or a user with more than ${SMALL_FOOTPRINT} labels) anyway` })
-          .option('json', { type: 'boolean', default: false, describe: "With --probe: the report as one JSON object on stdout" }),
-      (a) =>
-        select(() =>
-          doctorCommand({ timeoutMs: nonNegative('timeout', a.timeout) * 1000 || undefined, probe: a.probe, label: a.label, user: a.user, yes: a.yes, json: a.json }, io),
-        ),
+          .option('json', { type: 'boolean', default: false, describe: 'With --probe: the report as one JSON object on stdout' }),
+      (a) => select(() => doctorCommand({ timeoutMs: timeoutMs(a.timeout), probe: a.probe, label: a.label, user: a.user, yes: a.yes, json: a.json }, io)),
     )
     .command(
       'demo',
@@ -326,7 +344,9 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((msg: string | undefined, err: Error | undefined) => {
+      // yargs rethrows an option's coerce error as a YError with the same message: still a bad command line.
+      if (err?.name === 'YError') throw new CommandLineError(err.message);
       if (err) throw err;
-      throw new UsageError(msg ?? 'bad usage');
+      throw new CommandLineError(msg ?? 'bad usage');
     });
 }

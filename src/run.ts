@@ -1,4 +1,5 @@
 import { buildCli } from './cli.js';
+import { CommandLineError } from './errors/CommandLineError.js';
 import { ZdlabelsError } from './errors/ZdlabelsError.js';
 import { exitCodeFor } from './exitCodes.js';
 import type { Io } from './io.js';
@@ -18,7 +19,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (io.logFormat === 'json') io.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), event: 'error', code: error.code, message: error.message, exitCode })}\n`);
       else {
         io.stderr.write(`zdlabels: ${error.message}\n`);
-        if (error.code === 'USAGE') io.stderr.write('Run `zdlabels --help` for usage.\n');
+        // Only a malformed command line is helped by the usage text; a wrong value (no such label) is not.
+        if (error instanceof CommandLineError) io.stderr.write('Run `zdlabels --help` for usage.\n');
       }
       return exitCode;
     }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../src/errors/ConfigError.js';
-import { configFromEnv } from '../src/zoho/config.js';
+import { configFromEnv, isEnvVariableName } from '../src/zoho/config.js';
+import { cli, tempDir, writePairs } from './helpers/cli.js';
 import { dataCentres } from '../src/zoho/datacentres.js';
 
 const creds = { ZOHO_CLIENT_ID: '1000.ABC', ZOHO_CLIENT_SECRET: 's3cr3t-value', ZOHO_REFRESH_TOKEN: '1000.refresh-value', ZOHO_ORG_ID: '2389290' };
@@ -75,6 +76,39 @@ describe('configuration from the environment', () => {
   test('an access token alone is accepted; nothing at all is a named error', () => {
     expect(configFromEnv({ ZOHO_ORG_ID: '1', ZOHO_ACCESS_TOKEN: '1000.tok' }).credentials).toEqual({ kind: 'access', accessToken: '1000.tok' });
     expect(configError({ ZOHO_ORG_ID: '1' }).message).toMatch(/ZOHO_ACCESS_TOKEN/);
+  });
+
+  test('nothing set: every missing variable is named at once', () => {
+    const e = configError({});
+    expect(e.variable).toBe('ZOHO_ORG_ID, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN');
+    expect(e.message).toMatch(/^ZOHO_ORG_ID, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN: missing: set ZOHO_ORG_ID to .*; set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN .*, or ZOHO_ACCESS_TOKEN alone/);
+    expect(configError({ ZOHO_CLIENT_ID: '1000.ABC' }).variable).toBe('ZOHO_ORG_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN');
+  });
+
+  test('nothing set, from the command line: one message naming them all, exit 2', async () => {
+    const dir = await tempDir();
+    const input = await writePairs(dir, [['1060099000000334001', '24073000002958013']]);
+    const r = await cli(['remove', input], { env: {}, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^zdlabels: ZOHO_ORG_ID, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN: missing: /)]);
+  });
+
+  test('a renamed variable that is not a plausible name (a pasted secret?) is refused without showing it', () => {
+    const secret = '3b07a1c9e5f20d4b8a6c1e3f5a7b9c0d2e4f6a8b1c';
+    for (const name of [secret, `b${secret}`, 'lower_case', 'A'.repeat(129)]) {
+      let error: unknown;
+      try {
+        configFromEnv({ ...creds }, { names: { clientSecret: name } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe("ZOHO_CLIENT_SECRET (renamed by the job's env)");
+      expect((error as Error).message).not.toContain(name.slice(0, 10));
+    }
+    expect(isEnvVariableName('HR_SYNC_ZOHO_CLIENT_SECRET')).toBe(true);
+    expect(isEnvVariableName('_X1')).toBe(true);
+    expect(isEnvVariableName('ABCDEF0123456789ABCDEF')).toBe(false);
   });
 
   test('variable names can be remapped (job files keep credentials elsewhere)', () => {

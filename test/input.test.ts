@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningEmulator } from '../src/emulator/server.js';
 import { startEmulator } from '../src/emulator/server.js';
-import { readPairs, type RowSource } from '../src/rows/readPairs.js';
-import { labelIdOf, userIdOf } from '../src/rows/table.js';
+import { readPairs } from '../src/rows/readPairs.js';
+import { rowsOf } from './helpers/rows.js';
 import { cli, tempDir } from './helpers/cli.js';
 
 const U1 = '1060099000000334001';
@@ -15,16 +15,6 @@ async function file(content: string | Buffer, name = 'in.csv'): Promise<string> 
   await writeFile(path, content);
   return path;
 }
-
-/** The rows read, as plain objects: number, line, IDs, and the outcome given to a row that cannot be sent. */
-const rowsOf = ({ table, outcomes }: RowSource) =>
-  Array.from({ length: table.size }, (_, i) => ({
-    row: i + 1,
-    line: table.line[i],
-    userId: userIdOf(table, i),
-    labelId: labelIdOf(table, i),
-    problem: outcomes.status(i) === undefined ? undefined : { status: outcomes.status(i), message: outcomes.detail(i).message },
-  }));
 
 describe('reading the input CSV', () => {
   test.each([
@@ -52,10 +42,10 @@ describe('reading the input CSV', () => {
       [6, 7, 'duplicate'],
     ]);
     expect(rows[0]!.problem?.message).toMatch(/spreadsheet scientific notation.*destroyed the ID's last digits/);
-    expect(rows[1]!.problem?.message).toBe('line 3: label_id is empty');
+    expect(rows[1]!.problem?.message).toBe('label_id is empty');
     expect(rows[2]!.problem?.message).toContain('"abc" is not a Zoho ID');
     expect(rows[3]!.problem?.message).toContain('decimal part');
-    expect(rows[5]!.problem?.message).toBe('line 7: same pair as row 5');
+    expect(rows[5]!.problem?.message).toBe('same pair as row 5');
   });
 });
 

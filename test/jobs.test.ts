@@ -78,6 +78,60 @@ describe('job files', () => {
     expect(r.stderr).not.toContain('0123456789abcdef');
   });
 
+  test('a job file saved with a UTF-8 byte order mark (Windows Notepad) is read', async () => {
+    await writeFile(join(jobs, 'bom.json'), `\uFEFF${JSON.stringify({ name: 'bom', action: 'remove', input: '../fixtures/demo/remove.csv', dryRun: true })}`);
+    const r = await cli(['run', join(jobs, 'bom.json')], { env: emulator.env, cwd: root });
+    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('(dry run: nothing was sent)')]); // the demo input's bad rows: 1
+  });
+
+  describe('a secret pasted under env, where a variable name belongs, is refused and never shown', () => {
+    const hex = '3b07a1c9e5f20d4b8a6c1e3f5a7b9c0d2e4f6a8b1c';
+    test.each([
+      ['42 hex digits, starting with a digit', hex],
+      ['42 hex digits, starting with a letter', `b${hex.slice(1)}`],
+      ['in capitals', `B${hex.slice(1).toUpperCase()}`],
+      ['a Zoho client id', '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123'],
+      ['with a dash', 'hunter2-hunter2-hunter2'],
+    ])('%s', async (_name, secret) => {
+      await writeFile(join(jobs, 'leak.json'), JSON.stringify({ name: 'leak', action: 'remove', input: '../fixtures/demo/remove.csv', env: { ZOHO_CLIENT_SECRET: secret } }));
+      for (const format of ['text', 'json']) {
+        const r = await cli(['run', join(jobs, 'leak.json'), '--log-format', format], { env: emulator.env, cwd: root });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('/env/ZOHO_CLIENT_SECRET: ');
+        for (const piece of [secret, secret.slice(0, 12), secret.slice(-12)]) expect(r.stdout + r.stderr).not.toContain(piece);
+      }
+      expect(emulator.calls).toHaveLength(0);
+      expect(emulator.tokenRequests).toHaveLength(0);
+    });
+
+    test('not a mapping, or not a string: not shown either', async () => {
+      for (const env of ['3b07a1c9e5f20d4b8a6c1e3f5a7b9c0d2e4f6a8b1c', { ZOHO_CLIENT_SECRET: 30701234567890123 }]) {
+        await writeFile(join(jobs, 'leak.json'), JSON.stringify({ name: 'leak', action: 'remove', input: 'x.csv', env }));
+        const r = await cli(['run', join(jobs, 'leak.json')], { env: emulator.env, cwd: root });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/\/env(\/ZOHO_CLIENT_SECRET)?: /);
+        expect(r.stderr).not.toMatch(/3b07a1c9|3070123/);
+      }
+    });
+
+    test('pasted without quotes, so the file is not JSON: the error says where, not what', async () => {
+      const secret = 'b07a1c9e5f20d4b8a6c1e3f5a7b9c0d2e4f6a8b1c';
+      for (const value of [secret, `3${secret}`]) {
+        await writeFile(join(jobs, 'leak.json'), `{\n  "name": "leak",\n  "action": "remove",\n  "env": {\n    "ZOHO_CLIENT_SECRET": ${value}\n  }\n}\n`);
+        const r = await cli(['run', join(jobs, 'leak.json')], { env: emulator.env, cwd: root });
+        expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/leak\.json: not valid JSON/)]);
+        expect(r.stderr).not.toContain(secret.slice(0, 8));
+      }
+    });
+
+    test('a variable name is fine, and the names in messages are names', async () => {
+      await writeFile(join(jobs, 'named.json'), JSON.stringify({ name: 'named', action: 'remove', input: '../fixtures/demo/remove.csv', env: { ZOHO_CLIENT_SECRET: 'HR_SYNC_ZOHO_CLIENT_SECRET' } }));
+      const r = await cli(['run', join(jobs, 'named.json')], { env: emulator.env, cwd: root });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('HR_SYNC_ZOHO_CLIENT_SECRET: missing: a refresh needs ZOHO_CLIENT_ID, HR_SYNC_ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN together');
+    });
+  });
+
   test('path templates: {job}, {date}, {time} in UTC', () => {
     const at = new Date('2026-11-28T03:04:05.678Z');
     expect(expandTemplate('runs/{job}-{date}-{time}.csv', 'nightly', at)).toBe('runs/nightly-2026-11-28-030405.csv');

@@ -206,7 +206,7 @@ describe('refused before any write', () => {
     [['doctor', '--probe', '--label', L], /--probe needs --label L and --user U/],
     [['doctor', '--label', L, '--user', U], /--label, --user, --yes and --json go with --probe/],
     [['doctor', '--json'], /go with --probe/],
-    [['doctor', '--probe', '--label', 'MVP', '--user', U], /Expected --label to be a Zoho ID \(digits only\), got `MVP`/],
+    [['doctor', '--probe', '--label', 'MVP', '--user', U], /Expected --label to be a Zoho ID, got `MVP` \(digits only\)/],
   ])('usage %j: exit 2', async (argv, message) => {
     const r = await cli(argv, { env: emulator.env, cwd: dir });
     expect(r.code).toBe(2);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../errors/UsageError.js';
+import { CommandLineError } from '../errors/CommandLineError.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { membersCsv, writeMembers, type MemberRow } from '../rows/members.js';
@@ -27,7 +27,7 @@ export interface ExportOptions {
 export async function exportCommand(options: ExportOptions, io: Io): Promise<number> {
   options.labels.forEach((l) => checkId('label', l));
   if (options.helpCenterId !== undefined) checkId('help-center-id', options.helpCenterId);
-  if (options.allLabels === (options.labels.length > 0)) throw new UsageError('Give --label ID (one or more) or --all-labels, not both and not neither');
+  if (options.allLabels === (options.labels.length > 0)) throw new CommandLineError('Give --label ID (one or more) or --all-labels, not both and not neither');
   const client = clientFor(io, { ...options, envNames: options.envNames });
   const labelIds = options.allLabels
     ? (await listAll(client, 'listLabels', { query: options.helpCenterId === undefined ? {} : { helpCenterId: options.helpCenterId } }, retryRead)).map((l) => l.id)

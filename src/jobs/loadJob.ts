@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../errors/InputError.js';
+import { isEnvVariableName } from '../zoho/config.js';
 import type { Job } from './job.js';
 
 export const schemaPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'job.schema.json');
@@ -35,7 +36,8 @@ function explain(e: ErrorObject, job: Record<string, unknown>): string {
       return `${at}: expected ${String(p.type)}, got ${JSON.stringify(e.data)}`;
     case 'minimum':
     case 'exclusiveMinimum':
-      return `${at}: must be ${e.keyword === 'minimum' ? '≥' : '>'} ${String(p.limit)}, got ${JSON.stringify(e.data)}`;
+    case 'maximum':
+      return `${at}: must be ${{ minimum: '≥', exclusiveMinimum: '>', maximum: '≤' }[e.keyword]} ${String(p.limit)}, got ${JSON.stringify(e.data)}`;
     case 'oneOf':
       return `${at}: export needs either \`labels\` or \`allLabels: true\`, not both`;
     default:
@@ -47,8 +49,18 @@ function explain(e: ErrorObject, job: Record<string, unknown>): string {
 const SECRET_KEY = /secret|token|password|passwd|api[-_]?key|credential/i;
 const SECRET_VALUE = /^1000\.[0-9a-f]{16,}/i;
 
+const TOKEN_SHAPED = 'this looks like a Zoho token; a job file must not hold secrets, only the names of the environment variables that do (under `env`)';
+const NOT_A_NAME =
+  'must name an environment variable (capital letters, digits and _, e.g. HR_SYNC_ZOHO_CLIENT_SECRET); what is here is not a variable name and may be the secret itself, so it is not shown. Put the value in an environment variable and give that variable\'s name here';
+
 function findSecrets(value: unknown, path: string, out: string[]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => findSecrets(v, `${path}/${i}`, out));
+  // Under `env` every value must be a variable's name; anything else may be a secret and is never echoed.
+  if (path.startsWith('/env/')) {
+    if (typeof value === 'string' && SECRET_VALUE.test(value)) out.push(`${path}: ${TOKEN_SHAPED}`);
+    else if (!isEnvVariableName(value)) out.push(`${path}: ${NOT_A_NAME}`);
+  } else if (path === '/env' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    out.push('/env: must map setting names (ZOHO_CLIENT_SECRET …) to the names of the environment variables that hold them; what is here is not shown');
+  } else if (Array.isArray(value)) value.forEach((v, i) => findSecrets(v, `${path}/${i}`, out));
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       const here = `${path}/${k}`;
@@ -57,13 +69,32 @@ function findSecrets(value: unknown, path: string, out: string[]): void {
       else findSecrets(v, here, out);
     }
   } else if (typeof value === 'string' && SECRET_VALUE.test(value)) {
-    out.push(`${path}: this looks like a Zoho token; a job file must not hold secrets, only the names of the environment variables that do (under \`env\`)`);
+    out.push(`${path}: ${TOKEN_SHAPED}`);
   }
 }
 
 /**
- * Reads and checks a job file. Every problem is listed with its JSON path and
- * what is allowed, in one InputError (exit 2).
+ * JSON.parse, with an error that gives the line and column but never quotes the
+ * text: V8 quotes the file around a bad token, which may be a secret pasted unquoted.
+ */
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const before = text.slice(0, position ? Number(position[1]) : 0).split('\n');
+    const where = position ? ` at line ${before.length}, column ${before.at(-1)!.length + 1}` : '';
+    const token = /^Unexpected token '(.)'/su.exec(message);
+    const what = token ? `unexpected character '${token[1]}' (a value without its quotes?)` : message.replace(/ in JSON at position \d+.*$/s, '');
+    throw new InputError(file, undefined, `not valid JSON${where}: ${what}`);
+  }
+}
+
+/**
+ * Reads and checks a job file (a UTF-8 byte order mark, as Windows Notepad
+ * writes, is allowed). Every problem is listed with its JSON path and what is
+ * allowed, in one InputError (exit 2).
  */
 export async function loadJob(file: string): Promise<Job> {
   let text: string;
@@ -71,15 +102,9 @@ export async function loadJob(file: string): Promise<Job> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(file, undefined, code === 'ENOENT' ? 'no such job file' : `cannot read the job file (${code ?? String(error)})`);
+    throw new InputError(file, undefined, code === 'ENOENT' ? 'no such job file' : code === 'EISDIR' ? 'is a directory, not a job file' : `cannot read the job file (${code ?? String(error)})`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(file, undefined, `not valid JSON: ${(error as Error).message}`);
-  }
-  return checkJob(json, file);
+  return checkJob(parseJson(file, text.replace(/^\uFEFF/, '')), file);
 }
 
 /** Checks a job value (a file's, or one with command-line overrides merged in); `source` names it in the error. */

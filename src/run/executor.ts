@@ -120,7 +120,7 @@ class Executor {
 
   async run(plan: Plan): Promise<ExecutionResult> {
     this.#batches = plan.batches;
-    void this.#o.interrupted?.then(() => this.halt('interrupted', 'interrupted by a signal (Ctrl-C or SIGTERM): calls in flight finished, nothing more was sent'));
+    void this.#o.interrupted?.then(() => this.halt('interrupted', 'interrupted (Ctrl-C, SIGTERM, or the reader of the output went away): calls in flight finished, nothing more was sent'));
     let guard: GuardReport = { ran: false, outcome: 'off', note: !this.#o.guard ? '--no-guard' : this.#o.action === 'add' ? 'adding needs none' : 'nothing to send' };
     if (this.#o.stoppedBefore) {
       const { reason, message, retryAfterSeconds } = this.#o.stoppedBefore;

@@ -133,9 +133,10 @@ function creditsNeeded(plan: Plan, options: RunOptions, action: FlowSpec['action
   return { writes: plan.batches.length, reads: guardReads + verifyReads };
 }
 
-function logEvent(log: Logger, e: RunEvent): void {
+/** Logs a run event. On a terminal the "stopping" line waits for the summary: the progress bar holds the line (and wrap) until then. */
+function logEvent(log: Logger, e: RunEvent, onTerminal: boolean): void {
   const { type, ...fields } = e;
-  if (e.type === 'stop') log.event('stop', fields, { line: `stopping: ${e.message}`, always: true });
+  if (e.type === 'stop') log.event('stop', fields, { line: `stopping: ${e.message}`, always: !onTerminal });
   else if (e.type === 'call_done') log.event('batch_done', fields, { line: `batch ${e.batchId}: ${JSON.stringify(e.statuses)}` });
   else if (e.type === 'guard' || e.type === 'labelids' || e.type === 'lesson') log.event(type, fields, { line: `${type}: ${JSON.stringify(fields)}` });
   else log.event(type, fields);
@@ -190,7 +191,7 @@ async function runLive(spec: FlowSpec, plan: Plan, pending: number, resumed: boo
         finished += entry.rows.length;
         progress.tick(finished, client.meter.calls);
       },
-      onEvent: (e) => logEvent(log, e),
+      onEvent: (e) => logEvent(log, e, io.stderr.isTTY === true),
     });
   } finally {
     progress.stop();

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { terminalTouched } from '../terminal.js';
 
 export interface Progress {
   tick(rows: number, calls: number): void;
@@ -15,10 +16,15 @@ export function startProgress(stream: NodeJS.WritableStream & { isTTY?: boolean 
       { stream, format: 'removing [{bar}] {value}/{total} rows | {calls} calls | {duration_formatted}', hideCursor: true, clearOnComplete: true },
       cliProgress.Presets.shades_classic,
     );
+    // The bar hides the cursor and turns line wrap off; a second Ctrl-C must still put them back.
+    const restored = terminalTouched(stream);
     bar.start(total, 0, { calls: 0 });
     return {
       tick: (rows, calls) => bar.update(rows, { calls }),
-      stop: () => bar.stop(),
+      stop: () => {
+        bar.stop();
+        restored();
+      },
     };
   }
   const started = Date.now();

@@ -31,6 +31,17 @@ export const envNames = {
 
 export type EnvNames = { -readonly [K in keyof typeof envNames]: string };
 
+/**
+ * A name a job may give for an environment variable: capital letters, digits
+ * and `_`, not starting with a digit, at most 128 characters, and no run of 16
+ * hexadecimal digits. Anything else is more likely the secret itself pasted
+ * where its variable's name belongs (Zoho's client secrets are 42 hex digits,
+ * its tokens `1000.…`), so it is refused and never shown.
+ */
+export function isEnvVariableName(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Z_][A-Z0-9_]{0,127}$/.test(value) && !/[0-9A-F]{16}/.test(value);
+}
+
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
@@ -55,16 +66,49 @@ function readUrl(variable: string, value: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** A renamed variable that is not a plausible name is refused without showing what was given. */
+function checkNames(given: Partial<EnvNames>): void {
+  for (const [key, name] of Object.entries(given) as [keyof EnvNames, string | undefined][]) {
+    if (name !== undefined && !isEnvVariableName(name)) {
+      throw new ConfigError(
+        `${envNames[key]} (renamed by the job's env)`,
+        'the name given is not an environment variable name (capital letters, digits and _); it may be the secret itself, so it is not shown. Put the value in an environment variable and give that variable\'s name',
+      );
+    }
+  }
+}
+
+type Getter = (key: keyof EnvNames) => string | undefined;
+
+/** The credentials, or what is missing (names into `missing`, what to do into `todo`). */
+function readCredentials(get: Getter, names: EnvNames, missing: string[], todo: string[]): Credentials | undefined {
+  const trio = ['clientId', 'clientSecret', 'refreshToken'] as const;
+  const absent = trio.filter((k) => get(k) === undefined);
+  if (absent.length < trio.length) {
+    if (absent.length === 0) return { kind: 'refresh', clientId: get('clientId')!, clientSecret: get('clientSecret')!, refreshToken: get('refreshToken')! };
+    missing.push(...absent.map((k) => names[k]));
+    todo.push(`a refresh needs ${names.clientId}, ${names.clientSecret} and ${names.refreshToken} together`);
+    return undefined;
+  }
+  const accessToken = get('accessToken');
+  if (accessToken !== undefined) return { kind: 'access', accessToken };
+  missing.push(...trio.map((k) => names[k]));
+  todo.push(`set ${names.clientId}, ${names.clientSecret} and ${names.refreshToken} (a self client in the Zoho API console gives them), or ${names.accessToken} alone for a short run`);
+  return undefined;
+}
+
 /**
  * Reads the Zoho settings from the environment. Every problem is a ConfigError
- * naming the variable; no value of a secret is ever put in a message.
+ * naming the variable (every missing one at once); no value of a secret is ever
+ * put in a message.
  */
 export function configFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   options: { requireOrgId?: boolean; names?: Partial<EnvNames> } = {},
 ): ZohoConfig {
+  checkNames(options.names ?? {});
   const names: EnvNames = { ...envNames, ...options.names };
-  const get = (key: keyof EnvNames): string | undefined => {
+  const get: Getter = (key) => {
     const v = env[names[key]]?.trim();
     return v === '' ? undefined : v;
   };
@@ -83,31 +127,13 @@ export function configFromEnv(
   if (orgId !== undefined && !/^\d+$/.test(orgId)) {
     throw new ConfigError(names.orgId, `expected the organization id, digits only (e.g. 2389290), got ${JSON.stringify(orgId)}`);
   }
+  const missing: string[] = [];
+  const todo: string[] = [];
   if (orgId === undefined && options.requireOrgId !== false) {
-    throw new ConfigError(names.orgId, 'missing: set it to your Zoho Desk organization id (Setup › Developer Space › API; `GET /api/v1/organizations` lists them)');
+    missing.push(names.orgId);
+    todo.push(`set ${names.orgId} to your Zoho Desk organization id (Setup › Developer Space › API; \`GET /api/v1/organizations\` lists them)`);
   }
-
-  const clientId = get('clientId');
-  const clientSecret = get('clientSecret');
-  const refreshToken = get('refreshToken');
-  const accessToken = get('accessToken');
-  let credentials: Credentials;
-  if (clientId !== undefined || clientSecret !== undefined || refreshToken !== undefined) {
-    const missing = (['clientId', 'clientSecret', 'refreshToken'] as const).filter((k) => get(k) === undefined);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        missing.map((k) => names[k]).join(', '),
-        `missing: a refresh needs ${names.clientId}, ${names.clientSecret} and ${names.refreshToken} together`,
-      );
-    }
-    credentials = { kind: 'refresh', clientId: clientId!, clientSecret: clientSecret!, refreshToken: refreshToken! };
-  } else if (accessToken !== undefined) {
-    credentials = { kind: 'access', accessToken };
-  } else {
-    throw new ConfigError(
-      `${names.clientId}/${names.clientSecret}/${names.refreshToken}`,
-      `missing credentials: set those three (a self client in the Zoho API console gives them), or ${names.accessToken} alone for a short run`,
-    );
-  }
+  const credentials = readCredentials(get, names, missing, todo);
+  if (credentials === undefined || missing.length > 0) throw new ConfigError(missing.join(', '), `missing: ${todo.join('; ')}`);
   return { dataCentre: dc, dataCentreVariable: names.dc, deskUrl, accountsUrl, orgId, credentials };
 }
