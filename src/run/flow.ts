@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { InputError } from '../errors/InputError.js';
 import { TokenRefreshError } from '../errors/TokenRefreshError.js';
@@ -101,7 +101,7 @@ export async function checkOutputs(out: string, options: { resume: boolean; inpu
 
 /** Resumes from the journal: keeps what an earlier run finished. No journal yet: nothing was sent; start afresh. */
 async function resumeFrom(journalPath: string, rows: RowSource, log: Logger): Promise<boolean> {
-  if (!existsSync(journalPath)) {
+  if (!existsSync(journalPath) || statSync(journalPath).size === 0) {
     log.say(`resume: no journal at ${journalPath} yet, so nothing was recorded; starting from the beginning (removing is idempotent)`);
     return false;
   }

@@ -1,0 +1,150 @@
+// Output paths and reruns (issue 9): every problem with where a run writes is
+// found before the first call, and no run replaces the records of another.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, copyFile, link, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
+import { cli, readResults, tempDir, writePairs } from './helpers/cli.js';
+import { A, C, u } from './helpers/seed.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('where a run writes', () => {
+  let emulator: RunningEmulator;
+  let dir: string;
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    dir = await tempDir();
+  });
+  afterEach(() => emulator.close());
+  const nothingSent = () => expect(emulator.calls.filter((c) => c.endpoint !== 'getLabel')).toEqual([]);
+
+  test('--out naming an existing folder: exit 2 before any call, naming it', async () => {
+    await mkdir(join(dir, 'out'));
+    const r = await cli(['remove', await writePairs(dir, [[u(1), A]]), '--out', 'out'], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'out')}: --out names a folder, not a file`);
+    expect(emulator.calls).toEqual([]);
+    expect(await readdir(join(dir, 'out'))).toEqual([]);
+  });
+
+  test('--out in a folder the user cannot write: exit 2 "permission denied" before any call', async () => {
+    await chmod(dir, 0o755);
+    const input = await writePairs(dir, [[u(1), A]]);
+    await mkdir(join(dir, 'locked'), { mode: 0o555 });
+    // As root every folder is writable: the CLI runs as nobody then.
+    const asRoot = process.getuid?.() === 0;
+    const child = spawn(process.execPath, [join(repo, 'dist/main.js'), 'remove', input, '--out', join(dir, 'locked', 'r.csv')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...emulator.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect([code, err]).toEqual([2, expect.stringContaining('cannot write the results here: permission denied; choose another --out')]);
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(emulator.calls).toEqual([]);
+  });
+
+  test.each(['symlink', 'hard link'] as const)('--out that is the input through a %s is refused; the input is untouched', async (kind) => {
+    const input = await writePairs(dir, [[u(1), A]]);
+    const before = await readFile(input, 'utf8');
+    const alias = join(dir, 'alias.csv');
+    if (kind === 'symlink') await symlink(input, alias);
+    else await link(input, alias);
+    const r = await cli(['remove', input, '--out', alias], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out is the input');
+    expect(await readFile(input, 'utf8')).toBe(before);
+    expect(emulator.calls).toEqual([]);
+  });
+
+  test('temporary files left by a killed run are cleaned by the next run', async () => {
+    const input = await writePairs(dir, [[u(1), A]]);
+    // pid 999999 is not running: its files are leftovers
+    for (const f of ['pairs.results.csv.tmp-999999', 'pairs.journal.tmp-999999', 'pairs.manifest.json.tmp-999999']) await writeFile(join(dir, f), 'half');
+    expect((await cli(['remove', input], { env: emulator.env, cwd: dir })).code).toBe(0);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('reruns never destroy records', () => {
+  let emulator: RunningEmulator;
+  let dir: string;
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    dir = await tempDir();
+  });
+  afterEach(() => emulator.close());
+
+  test('retire-label run twice: the second refuses before any write (exit 2) and says how to go on; the snapshot and results keep who held the label', async () => {
+    expect((await cli(['retire-label', '--label', C, '--yes'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    const snapshot = await readFile(join(dir, `retire-${C}.snapshot.csv`), 'utf8');
+    const results = await readFile(join(dir, `retire-${C}.results.csv`), 'utf8');
+    expect(snapshot.split('\n').filter(Boolean)).toHaveLength(11);
+    const calls = emulator.calls.length;
+    const again = await cli(['retire-label', '--label', C, '--yes'], { env: emulator.env, cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('holds the results of an earlier run (10 records); a new run would replace it');
+    expect(again.stderr).toContain(`To continue that run: zdlabels retire-label --label ${C} --resume --yes --out`);
+    expect(again.stderr).toContain('give another --out');
+    expect(await readFile(join(dir, `retire-${C}.snapshot.csv`), 'utf8')).toBe(snapshot);
+    expect(await readFile(join(dir, `retire-${C}.results.csv`), 'utf8')).toBe(results);
+    expect(emulator.calls.slice(calls).every((c) => c.endpoint === 'getLabel')).toBe(true);
+    // restore still has the record to work from
+    expect((await cli(['restore', join(dir, `retire-${C}.results.csv`)], { env: emulator.env, cwd: dir })).code).toBe(0);
+    expect(emulator.state.members.get(C)?.size).toBe(10);
+  });
+
+  test('a fresh remove over an earlier run refuses; --resume continues it; a dry run results file is simply replaced', async () => {
+    const input = await writePairs(dir, [[u(1), A], [u(2), A]]);
+    expect((await cli(['remove', input, '--dry-run'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    expect((await cli(['remove', input], { env: emulator.env, cwd: dir })).code).toBe(0);
+    const journal = await readFile(join(dir, 'pairs.journal'), 'utf8');
+    const r = await cli(['remove', input], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pairs.results.csv: holds the results of an earlier run');
+    expect(await readFile(join(dir, 'pairs.journal'), 'utf8')).toBe(journal);
+    const resumed = await cli(['remove', input, '--resume'], { env: emulator.env, cwd: dir });
+    expect(resumed.code).toBe(0);
+    expect((await readResults(join(dir, 'pairs.results.csv'))).map((x) => x.status)).toEqual(['removed', 'removed']);
+  });
+
+  test('--resume over a journal left empty (an older version killed before its header): starts afresh, saying so', async () => {
+    const input = await writePairs(dir, [[u(1), A]]);
+    await writeFile(join(dir, 'pairs.journal'), '');
+    const r = await cli(['remove', input, '--resume'], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('nothing was recorded; starting from the beginning');
+  });
+});
+
+describe('zdlabels run: the resume hint resumes the job', () => {
+  test('after a stop, the hint is `zdlabels run <job> --resume --out <absolute results path>`, and it works from another folder', async () => {
+    const emulator = await startEmulator({ dailyCredits: 2 });
+    try {
+      const dir = await tempDir();
+      const jobs = join(dir, 'jobs');
+      await mkdir(join(jobs, 'inbox'), { recursive: true });
+      await writeFile(join(jobs, 'inbox', 'leavers.csv'), ['user_id,label_id', ...Array.from({ length: 20 }, (_, i) => `${u(i)},${A}`)].join('\n') + '\n');
+      await writeFile(join(jobs, 'leavers.json'), JSON.stringify({ name: 'leavers', action: 'remove', input: 'inbox/leavers.csv', out: 'runs/{job}.results.csv', batchSize: 5, concurrency: 1, guard: false }));
+      const r = await cli(['run', join(jobs, 'leavers.json')], { env: emulator.env, cwd: dir });
+      expect(r.code).toBe(6);
+      const out = join(jobs, 'runs', 'leavers.results.csv');
+      expect(r.stderr).toContain(`with: zdlabels run ${join(jobs, 'leavers.json')} --resume --out ${out}`);
+      emulator.knobs.dailyCredits = Number.POSITIVE_INFINITY;
+      const hint = /with: zdlabels (run .*)$/m.exec(r.stderr)![1]!.split(' ');
+      const elsewhere = await tempDir();
+      await copyFile(join(jobs, 'inbox', 'leavers.csv'), join(elsewhere, 'unrelated.csv'));
+      const again = await cli(hint, { env: emulator.env, cwd: elsewhere });
+      expect(again.code).toBe(0);
+      expect(emulator.state.members.get(A)?.size).toBe(60);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
