@@ -67,6 +67,50 @@ describe('kill -9 and resume', () => {
   });
 });
 
+describe('kill -9 at random instants', () => {
+  // A seeded sequence of kill points: after k successful writes, k in 3..60.
+  let seedState = 20261128;
+  const next = (n: number) => {
+    seedState = (seedState * 1103515245 + 12345) % 2 ** 31;
+    return seedState % n;
+  };
+
+  test.each([0, 1, 2])('kill %#: the resume sends again only pairs of the calls that were in flight', async () => {
+    // unknown users Zoho does not name: their batches are bisected, so kills land mid-bisection too
+    const emulator = await startEmulator({ seed, latencyMs: 10, errorsArray: 'without' });
+    try {
+      const dir = await tempDir();
+      const unknown = (k: number) => String(1060099000009000000n + BigInt(k));
+      // three of them: their bisections stay within the budget (16 + 10% of the plan)
+      const rows: [string, string][] = users.map((u, i) => [i % 331 === 5 ? unknown(i) : u, LABEL]);
+      const input = await writePairs(dir, rows);
+      const concurrency = 8;
+      const batch = 10;
+      const args = ['remove', input, '--batch-size', String(batch), '--concurrency', String(concurrency)];
+      const killAfter = 3 + next(58);
+      const first = runCli(args, emulator.env, dir);
+      await until(() => emulator.calls.filter((c) => c.status === 204).length >= killAfter);
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      // what Zoho applied before the kill, per the emulator
+      const applied = new Set(emulator.calls.filter((c) => c.status === 204).flatMap((c) => c.ids));
+      const firstCalls = emulator.calls.length;
+
+      const second = runCli([...args, '--resume'], emulator.env, dir);
+      const [code] = (await once(second, 'exit')) as [number];
+      expect(code).toBe(1); // the unknown users are not_found
+      expect(emulator.state.members.get(LABEL)?.size).toBe(rows.filter(([x]) => x.startsWith('1060099000009')).length);
+      const resentApplied = emulator.calls.slice(firstCalls).flatMap((c) => c.ids).filter((id) => applied.has(id));
+      // only calls in flight at the kill: at most `concurrency` calls of `batch` IDs
+      expect(resentApplied.length).toBeLessThanOrEqual(concurrency * batch);
+      const results = await readResults(join(dir, 'pairs.results.csv'));
+      expect(results.map((r) => r.status)).toEqual(rows.map(([x]) => (x.startsWith('1060099000009') ? 'not_found' : 'removed')));
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe('Ctrl-C (SIGINT) and SIGTERM', () => {
   let emulator: RunningEmulator;
   afterEach(() => emulator.close());
