@@ -1,5 +1,4 @@
 import { forEachRecord } from './csvFile.js';
-import { sha256File } from './digest.js';
 import { pairProblem, outcomesFor, type RowSource } from './readPairs.js';
 import { RowTableBuilder } from './table.js';
 
@@ -10,7 +9,7 @@ import { RowTableBuilder } from './table.js';
 export async function readRemoved(file: string): Promise<RowSource> {
   const builder = new RowTableBuilder();
   const invalid: { row: number; message: string }[] = [];
-  await forEachRecord(file, { row: 'row', userid: 'user_id', labelid: 'label_id', status: 'status' }, (cells, line, { index }) => {
+  const { sha256 } = await forEachRecord(file, { row: 'row', userid: 'user_id', labelid: 'label_id', status: 'status' }, (cells, line, { index }) => {
     if (cells[index.status!]?.trim() !== 'removed') return;
     const p = pairProblem(cells[index.userid!], cells[index.labelid!]);
     const n = Number(cells[index.row!]);
@@ -18,5 +17,5 @@ export async function readRemoved(file: string): Promise<RowSource> {
     if (p.problem !== undefined) invalid.push({ row, message: p.problem });
   });
   const table = builder.finish();
-  return { table, outcomes: outcomesFor(table, invalid), source: { path: file, sha256: await sha256File(file) } };
+  return { table, outcomes: outcomesFor(table, invalid), source: { path: file, sha256 } };
 }

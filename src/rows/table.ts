@@ -31,9 +31,14 @@ export class RowTableBuilder {
 
   /** Appends a row; returns its index. */
   add(userId: string, labelId: string, line: number, rowNumber?: number): number {
+    return this.addInterned(this.users.intern(userId), this.labels.intern(labelId), line, rowNumber);
+  }
+
+  /** Appends a row whose IDs are already interned (in `users` and `labels`). */
+  addInterned(user: number, label: number, line: number, rowNumber?: number): number {
     const i = this.#user.length;
-    this.#user.push(this.users.intern(userId));
-    this.#label.push(this.labels.intern(labelId));
+    this.#user.push(user);
+    this.#label.push(label);
     this.#line.push(line);
     if (rowNumber !== undefined) {
       if (!this.#rowNumber) {

@@ -118,6 +118,20 @@ async function resumeFrom(journalPath: string, rows: RowSource, log: Logger): Pr
   return true;
 }
 
+/** How many distinct keys the rows name (keys are interned numbers below `count`). */
+function distinct(rows: Uint32Array, keyOf: Int32Array, count: number): number {
+  const seen = new Uint8Array(count);
+  let n = 0;
+  for (const r of rows) {
+    const k = keyOf[r]!;
+    if (seen[k] === 0) {
+      seen[k] = 1;
+      n += 1;
+    }
+  }
+  return n;
+}
+
 /** Rows still to send: valid and not finished. */
 function pendingRows(outcomes: OutcomeStore): Uint32Array {
   const out: number[] = [];
@@ -259,8 +273,8 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
   if (spec.action === 'remove' && options.maxRemovals !== undefined && pending.length > options.maxRemovals) {
     throw new ZdlabelsError('SAFETY_LIMIT', `the plan removes ${pending.length} pairs, more than --max-removals ${options.maxRemovals}; nothing was sent. Check the input, or raise --max-removals if this is intended.`);
   }
-  const labels = new Set([...pending].map((i) => rows.table.label[i]!)).size;
-  const users = new Set([...pending].map((i) => rows.table.user[i]!)).size;
+  const labels = distinct(pending, rows.table.label, rows.table.labels.size);
+  const users = distinct(pending, rows.table.user, rows.table.users.size);
   let live: LiveRun | undefined;
   if (options.dryRun) {
     for (const b of plan.batches) rows.outcomes.setMany(b.rows, 'planned', { batch: b.id });
