@@ -24,24 +24,31 @@ function bigSeed(): Seed {
 }
 
 describe('the concurrency learner (pure)', () => {
-  test('starts at 5, climbs one per clean round, and a 429 at N in flight sets the ceiling to N - 1 at once', () => {
+  test('starts at 10 (or the maximum), climbs one step per half round of clean answers, and a 429 at N in flight sets the ceiling to N - 1 at once', () => {
+    expect(new ConcurrencyLearner(5).level).toBe(5);
     const t = new ConcurrencyLearner(25);
-    expect(t.level).toBe(5);
-    for (let i = 0; i < 5; i += 1) t.ok();
-    expect(t.level).toBe(6);
-    const token = t.sent();
-    t.refused(11, token);
-    expect([t.level, t.ceiling]).toEqual([6, 10]);
-    // refusals of calls sent before that lesson are the same wave
-    t.refused(3, token);
-    expect(t.ceiling).toBe(10);
-    for (let i = 0; i < 200; i += 1) t.ok();
     expect(t.level).toBe(10);
+    for (let i = 0; i < 5; i += 1) t.ok();
+    expect(t.level).toBe(11);
+    t.refused(14);
+    expect([t.level, t.ceiling]).toEqual([11, 13]);
+    // the lowest N of a wave wins, whatever order its refusals come back in
+    t.refused(12);
+    t.refused(16);
+    expect([t.level, t.ceiling]).toEqual([11, 11]);
+    for (let i = 0; i < 200; i += 1) t.ok();
+    expect(t.level).toBe(11);
+  });
+
+  test('a trial org (limit 5): the first wave teaches the limit, once', () => {
+    const t = new ConcurrencyLearner(25);
+    for (const n of [9, 6, 10, 7, 8]) t.refused(n); // calls 6..10 of the first wave, in any order
+    expect([t.level, t.ceiling]).toEqual([5, 5]);
   });
 
   test('probes above a learned ceiling only after 50 clean rounds, one step at a time', () => {
     const t = new ConcurrencyLearner(25, { start: 10 });
-    t.refused(11, t.sent());
+    t.refused(11);
     let probedAt = -1;
     for (let i = 1; i <= 600 && probedAt < 0; i += 1) {
       t.ok();

@@ -79,7 +79,8 @@ function send(res: ServerResponse, a: Answer): void {
 }
 
 /** Introspection for an emulator in another process (bench, demos); not part of Zoho's API. */
-function logAnswer(state: EmulatorState, knobs: EmulatorKnobs, calls: CallRecord[], auth: Auth): Answer {
+/** The introspection answer; `withCalls` false leaves out the call list (cheap to poll during a long run). */
+function logAnswer(state: EmulatorState, knobs: EmulatorKnobs, calls: CallRecord[], auth: Auth, withCalls: boolean): Answer {
   const refused429: Record<string, number> = {};
   for (const c of calls) if (c.status === 429) refused429[c.errorCode ?? '?'] = (refused429[c.errorCode ?? '?'] ?? 0) + 1;
   return {
@@ -90,7 +91,8 @@ function logAnswer(state: EmulatorState, knobs: EmulatorKnobs, calls: CallRecord
       creditsUsed: knobs.creditsUsed,
       creditsRemaining: Number.isFinite(knobs.dailyCredits) ? creditsLeft(knobs) : null,
       refused429,
-      calls: calls.map((c) => ({ seq: c.seq, endpoint: c.endpoint, status: c.status, errorCode: c.errorCode, ids: c.ids.length, startedAt: c.startedAt, endedAt: c.endedAt })),
+      callCount: calls.length,
+      calls: withCalls ? calls.map((c) => ({ seq: c.seq, endpoint: c.endpoint, status: c.status, errorCode: c.errorCode, ids: c.ids.length, startedAt: c.startedAt, endedAt: c.endedAt })) : [],
     },
   };
 }
@@ -169,7 +171,7 @@ async function handle(em: Insides, req: IncomingMessage, res: ServerResponse): P
   const url = new URL(req.url ?? '/', 'http://emulator');
   const method = (req.method ?? 'GET').toUpperCase();
   if (method === 'POST' && url.pathname === '/oauth/v2/token') return send(res, em.auth.token(new URLSearchParams(await readBody(req)), url.searchParams));
-  if (method === 'GET' && url.pathname === '/__emulator/log') return send(res, logAnswer(em.state, em.knobs, em.calls, em.auth));
+  if (method === 'GET' && url.pathname === '/__emulator/log') return send(res, logAnswer(em.state, em.knobs, em.calls, em.auth, url.searchParams.get('calls') !== '0'));
   // In flight from arrival to answer, as Zoho counts an org's concurrent calls.
   em.inflight += 1;
   try {

@@ -306,14 +306,13 @@ class Executor {
       if (this.#stop) return this.#settleStopped(work);
       if (this.#cap !== undefined && work.batch.rows.length > this.#cap) return this.#split(work, splitBatch(work.batch, this.#cap), 'too_large');
       const inflight = this.#queue.pending;
-      const token = this.#learner.sent();
       work.attempts += 1;
       this.#writes += 1;
       let answer: MassActionResponse | undefined;
       try {
         answer = await this.#send(work);
       } catch (error) {
-        return await this.#refused(work, error, inflight, token);
+        return await this.#refused(work, error, inflight);
       }
       this.#learner.ok();
       this.#applyConcurrency();
@@ -360,7 +359,7 @@ class Executor {
     this.#settle(work, finished);
   }
 
-  async #refused(work: Work, error: unknown, inflight: number, token: number): Promise<void> {
+  async #refused(work: Work, error: unknown, inflight: number): Promise<void> {
     if (error instanceof BudgetError) {
       work.attempts -= 1; // refused before sending
       this.#writes -= 1;
@@ -377,7 +376,7 @@ class Executor {
     work.last = describeFailure(error);
     work.lastHttp = error.status;
     work.lastCode = error.errorCode;
-    if (error.errorCode === 'TOO_MANY_REQUESTS') this.#learner.refused(inflight, token);
+    if (error.errorCode === 'TOO_MANY_REQUESTS') this.#learner.refused(inflight);
     else this.#learner.ok();
     this.#applyConcurrency();
     if (this.#stop) return this.#settleStopped(work);

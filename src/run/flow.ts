@@ -106,11 +106,15 @@ async function resumeFrom(journalPath: string, rows: RowSource, log: Logger): Pr
     return false;
   }
   const { table, outcomes, source } = rows;
+  const started = performance.now();
+  let entries = 0;
   const { header, skipped } = await readJournal(journalPath, (entry) => {
+    entries += 1;
     if (!finalStatuses.has(entry.status)) return;
     const inRange = entry.rows.filter((r) => r < table.size);
     outcomes.setMany(inRange, entry.status, entry);
   });
+  log.event('resume', { journal: journalPath, entries, skipped, ms: Math.round(performance.now() - started) });
   if (header.sha256 !== source.sha256 || header.rows !== table.size) {
     throw new InputError(journalPath, 1, `this journal was written for another version of the input (${header.input}); run without --resume and with another --out, or give the --out of the run to resume`);
   }

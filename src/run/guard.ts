@@ -56,11 +56,12 @@ async function holdings(host: GuardHost, side: Side, target: string): Promise<Se
  * (which the "remove every member" failure would leave short or empty).
  */
 async function labelLooksShort(host: GuardHost, target: string, expected: number): Promise<boolean> {
-  const label = await retryRead(() => host.client.call('getLabel', { path: { labelId: target } }));
+  const [label, page] = await Promise.all([
+    retryRead(() => host.client.call('getLabel', { path: { labelId: target } })),
+    retryRead(() => host.client.call('listLabelUsers', { path: { labelId: target }, query: { from: 1, limit: MAX_PAGE } })),
+  ]);
   const count = Number(label.count ?? NaN);
-  if (Number.isFinite(count) && count < expected) return true;
-  const page = await retryRead(() => host.client.call('listLabelUsers', { path: { labelId: target }, query: { from: 1, limit: MAX_PAGE } }));
-  return page.data.length < Math.min(MAX_PAGE, expected);
+  return (Number.isFinite(count) && count < expected) || page.data.length < Math.min(MAX_PAGE, expected);
 }
 
 /** Puts back memberships Zoho removed without being asked; returns those it could not. */

@@ -6,7 +6,7 @@ export interface ThrottleEvent {
 }
 
 export interface ThrottleOptions {
-  /** Where to start: Zoho's smallest plan allows 5 calls at once, so any org does. */
+  /** Where to start (default 10, or the maximum if lower). */
   start?: number;
   /** Clean rounds at the learned ceiling before one probe above it (a round: as many calls as are in flight). */
   probeAfterRounds?: number;
@@ -14,21 +14,24 @@ export interface ThrottleOptions {
 }
 
 /**
- * How many calls to keep in flight. It starts at Zoho's smallest limit (5) and
- * climbs one step per clean round (as many clean answers as calls in flight).
- * A 429 TOO_MANY_REQUESTS for a call sent with N in flight proves the org's
- * limit (what other integrations leave us) is below N: the ceiling becomes
- * N − 1 at once, not by halving. Refusals of calls sent before that lesson
- * are the same wave and teach nothing new. Above a learned ceiling it probes
- * one step only after many clean calls, since each probe past the limit costs
- * a refused call (and the org a slot).
+ * How many calls to keep in flight. Zoho's org limits come in steps (5 Free
+ * and trials, 10 Express and Standard, 15 Professional, 25 Enterprise), and
+ * Help Center user labels are not in the Free edition: an org that uses them
+ * allows 10 at once unless it is a trial. So it starts at 10, and climbs one
+ * step per half round of clean answers while below its ceiling.
+ *
+ * A 429 TOO_MANY_REQUESTS for a call sent with N calls in flight proves the
+ * org's limit (what other integrations leave us) is below N: the ceiling
+ * becomes N − 1 at once, and the lowest such N of a wave wins (a trial org
+ * refuses one wave of five calls, once). Above a learned ceiling it probes
+ * one step only after many clean rounds, since each probe past the limit
+ * costs a refused call and the org a slot.
  */
 export class ConcurrencyLearner {
   readonly max: number;
   #level: number;
   #ceiling: number;
   #clean = 0;
-  #epoch = 0;
   #learned = false;
   readonly #probeAfterRounds: number;
   readonly #onEvent: ((e: ThrottleEvent) => void) | undefined;
@@ -36,7 +39,7 @@ export class ConcurrencyLearner {
   constructor(max: number, options: ThrottleOptions = {}) {
     this.max = max;
     this.#ceiling = max;
-    this.#level = Math.min(max, options.start ?? 5);
+    this.#level = Math.min(max, options.start ?? 10);
     this.#probeAfterRounds = options.probeAfterRounds ?? 50;
     this.#onEvent = options.onEvent;
   }
@@ -50,16 +53,13 @@ export class ConcurrencyLearner {
     return this.#ceiling;
   }
 
-  /** Marks a call as sent; the token ties its answer to what was known then. */
-  sent(): number {
-    return this.#epoch;
-  }
-
   /** An answer that was not "too many at once". */
   ok(): void {
     this.#clean += 1;
     if (this.#level < this.#ceiling) {
-      if (this.#clean >= this.#level) {
+      // One step per half round: a limit of 25 is reached from 10 in about eight rounds,
+      // and a step past the limit costs one or two refused calls, not a wave.
+      if (this.#clean >= Math.ceil(this.#level / 2)) {
         this.#clean = 0;
         this.#level += 1;
       }
@@ -72,13 +72,13 @@ export class ConcurrencyLearner {
   }
 
   /** A 429 TOO_MANY_REQUESTS for a call sent with `inflight` calls in flight (itself included). */
-  refused(inflight: number, token: number): void {
+  refused(inflight: number): void {
     this.#clean = 0;
-    if (token !== this.#epoch) return; // sent before the last lesson: the same wave
-    this.#epoch += 1;
     this.#learned = true;
-    this.#ceiling = Math.max(1, Math.min(this.#ceiling, inflight - 1));
-    this.#level = Math.min(this.#level, this.#ceiling);
+    const bound = Math.max(1, inflight - 1);
+    if (bound >= this.#ceiling) return; // what this refusal proves is already known
+    this.#ceiling = bound;
+    this.#level = Math.min(this.#level, bound);
     this.#onEvent?.({ type: 'throttle', concurrency: this.#level, ceiling: this.#ceiling, reason: 'refused' });
   }
 }
