@@ -9,7 +9,7 @@ import type { Label } from '../zoho/types.js';
 /** Every member of a label, paged by 50. */
 export async function labelMembers(client: ZohoClient, labelId: string): Promise<MemberRow[]> {
   const members = await listAll(client, 'listLabelUsers', { path: { labelId } }, retryRead);
-  return members.map((m) => ({ userId: m.id, labelId, name: m.name ?? '', email: m.emailAddress ?? '', assignedTime: m.assignedTime ?? '' }));
+  return members.map((m) => ({ userId: m.id, labelId, name: m.name ?? '', email: m.emailAddress ?? '', assignedTime: m.assignedTime ?? '', status: m.status ?? '' }));
 }
 
 /** The label, or a usage error (exit 2, nothing sent) when the organization has no such label. */
