@@ -3,6 +3,7 @@ import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
+import { pruneCommand } from './commands/prune.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { removeCommand } from './commands/remove.js';
 import { restoreCommand } from './commands/restore.js';
@@ -146,6 +147,29 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('max-removals', { type: 'number', describe: 'Refuse a plan removing more (default: half the members)' })
           .option('verify', verifyOption),
       (a) => select(() => reconcileCommand({ label: a.label, keep: a.keep, check: a.check, yes: a.yes, out: a.out, ...runOptions(a) }, io)),
+    )
+    .command(
+      'prune',
+      'Take labels away from the members who match rules (status, no activity since), with a snapshot first; never adds',
+      (y) =>
+        withRunOptions(y)
+          .option('label', { type: 'string', array: true, default: [] as string[], describe: 'Label ID or name (repeat for several)' })
+          .option('all-labels', { type: 'boolean', default: false, describe: 'Every label (of --help-center-id, or of the org)' })
+          .option('help-center-id', { type: 'string', describe: 'With --all-labels or a label name: only this help center' })
+          .option('status', { type: 'string', array: true, describe: 'Remove members with this status: DISABLED,DELETED (ACTIVE too)' })
+          .option('inactive-since', { type: 'string', describe: 'Remove members with no activity since this date (2025-07-01, UTC) or instant' })
+          .option('inactive-for', { type: 'string', describe: 'Remove members with no activity for this long, e.g. 180d' })
+          .option('keep', { type: 'string', describe: 'CSV with a user_id column: never remove these users' })
+          .option('max-removals', { type: 'number', describe: 'The most removals in all (default: no label loses more than half its members)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'Do not ask (needed without a terminal)' })
+          .option('verify', verifyOption),
+      (a) =>
+        select(() =>
+          pruneCommand(
+            { labels: a.label.map(String), allLabels: a['all-labels'], status: a.status?.map(String), inactiveSince: a['inactive-since'], inactiveFor: a['inactive-for'], keep: a.keep, yes: a.yes, out: a.out, ...runOptions(a) },
+            io,
+          ),
+        ),
     )
     .command(
       'restore <results>',
