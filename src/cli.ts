@@ -9,6 +9,7 @@ import { removeCommand } from './commands/remove.js';
 import { restoreCommand } from './commands/restore.js';
 import { retireLabelCommand } from './commands/retireLabel.js';
 import { runJobCommand } from './commands/run.js';
+import type { Job } from './jobs/job.js';
 import { jobSchema } from './jobs/loadJob.js';
 import { UsageError } from './errors/UsageError.js';
 import type { Io } from './io.js';
@@ -186,6 +187,9 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .option('input', { type: 'string' })
           .option('label', { type: 'string' })
           .option('keep', { type: 'string' })
+          .option('status', { type: 'string', describe: 'prune: statuses, comma-separated (DISABLED,DELETED)' })
+          .option('inactive-since', { type: 'string', describe: 'prune: no activity since this date' })
+          .option('inactive-for', { type: 'string', describe: 'prune: no activity for this long (180d)' })
           .option('snapshot', { type: 'string' })
           .option('out', { type: 'string', describe: 'Overrides the job\'s out (placeholders {job}, {date}, {time} work)' })
           .option('by', { choices: ['label', 'user', 'auto'] as const })
@@ -214,6 +218,9 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
               input: a.input,
               label: a.label,
               keep: a.keep,
+              status: a.status?.split(',').map((v) => v.trim().toUpperCase()) as Job['status'],
+              inactiveSince: a['inactive-since'],
+              inactiveFor: a['inactive-for'],
               snapshot: a.snapshot,
               out: a.out,
               by: a.by,

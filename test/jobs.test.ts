@@ -35,7 +35,7 @@ describe('job files', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(await readFile(join(repo, 'schema/job.schema.json'), 'utf8')));
     const files = (await readdir(join(repo, 'jobs'))).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(['demo.json', 'nightly-remove.json', 'reconcile-mvp.json', 'retire-beta-testers.json']);
+    expect(files.sort()).toEqual(['demo.json', 'nightly-remove.json', 'prune-disabled.json', 'reconcile-mvp.json', 'retire-beta-testers.json']);
     for (const f of files) {
       const job = await loadJob(join(repo, 'jobs', f));
       expect([f, (job as { $schema?: string }).$schema]).toEqual([f, '../schema/job.schema.json']);
