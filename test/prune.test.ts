@@ -52,7 +52,7 @@ describe('prune by status', () => {
     await writeFile(join(dir, 'keep.csv'), `user_id\n${u(2)}\n`);
     const before = { A: members(emulator, A), B: members(emulator, B), C: members(emulator, C) };
     const r = await cli(['prune', '--label', 'mvp', '--status', 'disabled,DELETED', '--keep', 'keep.csv', '--yes', '--verify'], { env: emulator.env, cwd: dir });
-    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`prune "MVP" (${C}): 10 members, 2 removed by the rules (status DISABLED or DELETED), 1 kept by the keep file`)]);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`prune "MVP" (${C}): 10 members, 2 matched the rules (status DISABLED or DELETED), 1 kept by the keep file`)]);
     expect(members(emulator, C)).toEqual(before.C.filter((x) => x !== u(0) && x !== u(1)));
     expect([members(emulator, A), members(emulator, B)]).toEqual([before.A, before.B]);
 

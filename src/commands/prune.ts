@@ -52,7 +52,7 @@ async function planRemovals(client: ZohoClient, labels: Label[], rules: PruneRul
 }
 
 const notesOf = (selection: Selection, rules: PruneRules): string[] =>
-  selection.labels.map((l) => `prune ${labelName(l.label)}: ${l.members.length} members, ${l.removals.length} removed by the rules (${describeRules(rules)})${l.kept > 0 ? `, ${l.kept} kept by the keep file` : ''}; nobody is ever added`);
+  selection.labels.map((l) => `prune ${labelName(l.label)}: ${l.members.length} members, ${l.removals.length} matched the rules (${describeRules(rules)})${l.kept > 0 ? `, ${l.kept} kept by the keep file` : ''}; nobody is ever added`);
 
 /**
  * `zdlabels prune`: takes labels away from the members who match the rules
