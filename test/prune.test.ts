@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { defaultSeed, type Seed } from '../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir } from './helpers/cli.js';
+import { checkParameters } from './helpers/oas.js';
 import { A, B, C, u } from './helpers/seed.js';
 
 // Times relative to now: the tests mean the same on any day.
@@ -97,6 +98,8 @@ describe('prune by inactivity', () => {
     ]);
     expect(reads(emulator, 'getUser')).toHaveLength(0);
     expect(r.stderr).toContain('instead of 80 user(s) read one by one (80 credits)');
+    // The filter as sent is what Zoho's spec of getUsers allows (the instant's format included).
+    for (const c of reads(emulator, 'listUsers')) expect(checkParameters('getUsers', { path: {}, query: c.query })).toEqual([]);
   });
 
   test('with status: only the few members the status picks have their activity read, one by one', async () => {
