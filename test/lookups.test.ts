@@ -23,6 +23,8 @@ function seed(): Seed {
 }
 
 const writes = (e: RunningEmulator) => e.calls.filter((c) => ['removeUsersFromLabel', 'removeLabelsFromUser', 'addUsersToLabel'].includes(c.endpoint));
+/** The most calls in flight at one moment. */
+const mostAtOnce = (calls: readonly { startedAt: number; endedAt: number }[]): number => Math.max(0, ...calls.map((c) => calls.filter((o) => o.startedAt <= c.startedAt && o.endedAt > c.startedAt).length));
 const readRows = async (file: string) => parse(await readFile(file, 'utf8'), { columns: true }) as Record<string, string>[];
 
 let emulator: RunningEmulator;
@@ -127,6 +129,13 @@ describe('remove with emails and label names', () => {
       ['1', u(0), C, 'planned', 'user1@zylker.com', 'MVP'],
       ['2', '', C, 'not_member', 'user100@zylker.com', 'MVP'],
     ]);
+  });
+
+  test('member lists of several labels are read --concurrency at a time', async () => {
+    emulator.knobs.latencyMs = 40;
+    await writeFile(join(dir, 'in.csv'), 'email,label\nuser1@zylker.com,MVP\nuser1@zylker.com,Prime Customer\nuser50@zylker.com,Beta Tester\n');
+    expect((await cli(['remove', 'in.csv', '--dry-run', '--concurrency', '3'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    expect(mostAtOnce(emulator.calls.filter((c) => c.endpoint === 'listLabelUsers'))).toBe(3);
   });
 
   test('an ID-only file makes no lookups and needs no credentials for a dry run', async () => {

@@ -150,6 +150,15 @@ describe('the guard, the prompt, the dry run', () => {
     expect(emulator.state.has(C, u(1))).toBe(false);
   });
 
+  test('the members of several labels are read --concurrency at a time', async () => {
+    await start();
+    emulator.knobs.latencyMs = 40;
+    expect((await cli(['prune', '--all-labels', '--status', 'DELETED', '--dry-run', '--concurrency', '3'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    const firstPages = emulator.calls.filter((c) => c.endpoint === 'listLabelUsers' && c.query.from === '1');
+    expect(firstPages).toHaveLength(3);
+    expect(Math.max(...firstPages.map((c) => c.startedAt)) < Math.min(...firstPages.map((c) => c.endedAt))).toBe(true);
+  });
+
   test('--dry-run reads, plans and writes nothing', async () => {
     await start();
     const r = await cli(['prune', '--label', C, '--status', 'DISABLED,DELETED', '--dry-run', '--json'], { env: emulator.env, cwd: dir });

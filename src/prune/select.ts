@@ -1,5 +1,5 @@
 import type { MemberRow } from '../rows/members.js';
-import { labelMembers } from '../run/members.js';
+import { membersOfLabels } from '../run/members.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { Label } from '../zoho/types.js';
 import { inactiveSince } from './activity.js';
@@ -27,11 +27,12 @@ export const labelName = (label: Label): string => `"${label.name ?? ''}" (${lab
  * the keep list.
  */
 export async function selectRemovals(client: ZohoClient, labels: readonly Label[], rules: PruneRules, keep: ReadonlySet<string>, concurrency: number): Promise<Selection> {
-  const read: { label: Label; members: MemberRow[]; matched: MemberRow[] }[] = [];
-  for (const label of labels) {
-    const members = await labelMembers(client, label.id);
-    read.push({ label, members, matched: members.filter((m) => matchesStatus(rules, m)) });
-  }
+  // A label gone since it was picked has no members to lose.
+  const all = await membersOfLabels(client, labels.map((l) => l.id), concurrency);
+  const read = labels.map((label) => {
+    const members = all.get(label.id) ?? [];
+    return { label, members, matched: members.filter((m) => matchesStatus(rules, m)) };
+  });
   let activity: string | undefined;
   if (rules.inactiveSince) {
     // Only members the other rules already chose, and nobody the keep list saves, need their activity read.

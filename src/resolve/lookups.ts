@@ -41,7 +41,7 @@ export async function lookUp(input: InputRows, options: RunOptions, where: Where
   const client = clientFor(io, options);
   if (options.resume && existsSync(journal)) return { rows: await fromPlan(input, plan, where, io), client, readCredits: 0 };
   await checkOutputs(where.out, { resume: options.resume, inputs: [input.source.path], resumeHint: where.resumeHint, also: [{ path: plan, option: '--out', what: 'the looked-up rows' }] });
-  const r = await resolveRows(input, client, options.helpCenterId);
+  const r = await resolveRows(input, client, { helpCenterId: options.helpCenterId, concurrency: options.concurrency });
   await writePlan(plan, r.rows);
   const { calls, spent } = client.meter;
   loggerFor(io).say(`looked up ${r.looked.labelNames} label name(s) and ${r.looked.emails} email row(s) with ${calls} read(s), ${spent} credit(s); the rows as resolved: ${plan}`);
