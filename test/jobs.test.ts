@@ -290,3 +290,18 @@ describe('the prune job', () => {
     expect(emulator.state.has('24073000002958023', '1060099000000334008')).toBe(true);
   });
 });
+
+describe('a remove job whose CSV names users by email and labels by name', () => {
+  test('looks them up, removes, and keeps what each row said', async () => {
+    await writeFile(join(jobs, 'inbox/hr-export.csv'), 'Email Address,Label Name\nken.thompson@zylker.com,Beta Tester\nada.lovelace@zylker.com,beta tester\n');
+    await writeFile(join(jobs, 'hr.json'), JSON.stringify({ name: 'hr', action: 'remove', input: 'inbox/hr-export.csv', out: 'runs/hr.results.csv' }));
+    const r = await cli(['run', join(jobs, 'hr.json')], { env: emulator.env, cwd: root });
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('2 rows → 1 removed, 1 not_member')]);
+    expect(emulator.state.has('24073000002958023', '1060099000000334008')).toBe(false);
+    const rows = (await readResults(join(jobs, 'runs/hr.results.csv'))) as unknown as Record<string, string>[];
+    expect(rows.map((x) => [x.user_id, x.status, x.email, x.label])).toEqual([
+      ['1060099000000334008', 'removed', 'ken.thompson@zylker.com', 'Beta Tester'],
+      ['', 'not_member', 'ada.lovelace@zylker.com', 'beta tester'],
+    ]);
+  });
+});
