@@ -138,6 +138,14 @@ describe('remove with emails and label names', () => {
     expect(mostAtOnce(emulator.calls.filter((c) => c.endpoint === 'listLabelUsers'))).toBe(3);
   });
 
+  test('a dry run that must look up needs the credentials, and says why (exit 2, nothing read)', async () => {
+    await writeFile(join(dir, 'in.csv'), 'email,label\nuser1@zylker.com,MVP\n');
+    const r = await cli(['remove', 'in.csv', '--dry-run'], { env: {}, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('1 row(s) of')]);
+    expect(r.stderr).toContain('name a user by email or a label by name: looking them up reads from Zoho, on a dry run too');
+    expect(emulator.calls).toHaveLength(0);
+  });
+
   test('an ID-only file makes no lookups and needs no credentials for a dry run', async () => {
     await writeFile(join(dir, 'ids.csv'), `user_id,label_id,email\n${u(0)},${C},someone@zylker.com\n`);
     const r = await cli(['remove', 'ids.csv', '--dry-run'], { env: {}, cwd: dir });

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { ConfigError } from '../errors/ConfigError.js';
 import { InputError } from '../errors/InputError.js';
+import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
@@ -30,6 +32,16 @@ async function fromPlan(input: InputRows, plan: string, where: Where, io: Io): P
   return rows;
 }
 
+/** A client; without the settings, the error says why even a dry run needs them here. */
+function clientForLookups(input: InputRows, options: RunOptions, io: Io): ZohoClient {
+  try {
+    return clientFor(io, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ZdlabelsError('CONFIG', `${error.message}. ${input.lookups.length} row(s) of ${input.source.path} name a user by email or a label by name: looking them up reads from Zoho, on a dry run too (with user_id and label_id a dry run needs no credentials)`, { cause: error });
+  }
+}
+
 /**
  * Looks up the rows that name a user by email or a label by name, and keeps
  * the result in `<out>.plan.csv` before anything is sent (a dry run too: it
@@ -38,7 +50,7 @@ async function fromPlan(input: InputRows, plan: string, where: Where, io: Io): P
  */
 export async function lookUp(input: InputRows, options: RunOptions, where: Where, io: Io): Promise<LookedUp> {
   const { plan, journal } = artifactsFor(where.out);
-  const client = clientFor(io, options);
+  const client = clientForLookups(input, options, io);
   if (options.resume && existsSync(journal)) return { rows: await fromPlan(input, plan, where, io), client, readCredits: 0 };
   await checkOutputs(where.out, { resume: options.resume, inputs: [input.source.path], resumeHint: where.resumeHint, also: [{ path: plan, option: '--out', what: 'the looked-up rows' }] });
   const r = await resolveRows(input, client, { helpCenterId: options.helpCenterId, concurrency: options.concurrency });
