@@ -3,11 +3,13 @@ import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
+import { pruneCommand } from './commands/prune.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { removeCommand } from './commands/remove.js';
 import { restoreCommand } from './commands/restore.js';
 import { retireLabelCommand } from './commands/retireLabel.js';
 import { runJobCommand } from './commands/run.js';
+import type { Job } from './jobs/job.js';
 import { jobSchema } from './jobs/loadJob.js';
 import { SMALL_FOOTPRINT } from './probe/preflight.js';
 import { CommandLineError } from './errors/CommandLineError.js';
@@ -170,6 +172,29 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
       (a) => select(() => reconcileCommand({ label: a.label, keep: a.keep, check: a.check, yes: a.yes, out: a.out, ...runOptions(a) }, io)),
     )
     .command(
+      'prune',
+      'Take labels away from the members who match rules (status, no activity since), with a snapshot first; never adds',
+      (y) =>
+        withRunOptions(y)
+          .option('label', { type: 'string', array: true, default: [] as string[], describe: 'Label ID or name (repeat for several)' })
+          .option('all-labels', { type: 'boolean', default: false, describe: 'Every label (of --help-center-id, or of the org)' })
+          .option('help-center-id', { type: 'string', describe: 'With --all-labels or a label name: only this help center' })
+          .option('status', { type: 'string', array: true, describe: 'Remove members with this status: DISABLED,DELETED (ACTIVE too)' })
+          .option('inactive-since', { type: 'string', describe: 'Remove members with no activity since this date (2025-07-01, UTC) or instant' })
+          .option('inactive-for', { type: 'string', describe: 'Remove members with no activity for this long, e.g. 180d' })
+          .option('keep', { type: 'string', describe: 'CSV with a user_id column: never remove these users' })
+          .option('max-removals', { type: 'number', describe: 'The most removals in all (default: no label loses more than half its members)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'Do not ask (needed without a terminal)' })
+          .option('verify', verifyOption),
+      (a) =>
+        select(() =>
+          pruneCommand(
+            { labels: a.label.map(String), allLabels: a['all-labels'], status: a.status?.map(String), inactiveSince: a['inactive-since'], inactiveFor: a['inactive-for'], keep: a.keep, yes: a.yes, out: a.out, ...runOptions(a) },
+            io,
+          ),
+        ),
+    )
+    .command(
       'restore <results>',
       'Add back every pair an earlier results file marks removed',
       (y) => withRunOptions(y).positional('results', { type: 'string', demandOption: true, describe: 'Results CSV of remove, retire-label or reconcile' }),
@@ -183,7 +208,10 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
           .positional('job', { type: 'string', demandOption: true, describe: 'Job file' })
           .option('input', { type: 'string', describe: "Overrides the job's input (remove: the pairs CSV; restore: the results file)" })
           .option('label', { type: 'string', describe: "Overrides the job's label ID (retire-label, reconcile)" })
-          .option('keep', { type: 'string', describe: "Overrides the job's keep file (reconcile)" })
+          .option('keep', { type: 'string', describe: "Overrides the job's keep file (reconcile, prune)" })
+          .option('status', { type: 'string', describe: 'prune: statuses, comma-separated (DISABLED,DELETED)' })
+          .option('inactive-since', { type: 'string', describe: 'prune: no activity since this date' })
+          .option('inactive-for', { type: 'string', describe: 'prune: no activity for this long (180d)' })
           .option('snapshot', { type: 'string', describe: "Overrides the job's snapshot file (retire-label)" })
           .option('out', { type: 'string', describe: 'Overrides the job\'s out (placeholders {job}, {date}, {time} work)' })
           .option('by', { choices: ['label', 'user', 'auto'] as const, describe: byOption.describe })
@@ -212,6 +240,9 @@ export function buildCli(argv: string[], io: Io, select: (h: Handler) => void): 
               input: a.input,
               label: a.label,
               keep: a.keep,
+              status: a.status?.split(',').map((v) => v.trim().toUpperCase()) as Job['status'],
+              inactiveSince: a['inactive-since'],
+              inactiveFor: a['inactive-for'],
               snapshot: a.snapshot,
               out: a.out,
               by: a.by,

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningEmulator } from '../src/emulator/server.js';
 import { startEmulator } from '../src/emulator/server.js';
-import { readPairs } from '../src/rows/readPairs.js';
+import { readInput, readPairs } from '../src/rows/readPairs.js';
+import { textOf } from '../src/rows/textColumn.js';
 import { rowsOf } from './helpers/rows.js';
 import { cli, tempDir } from './helpers/cli.js';
 
@@ -49,6 +50,38 @@ describe('reading the input CSV', () => {
   });
 });
 
+describe('emails and label names beside the IDs', () => {
+  test.each([
+    ['email, label', 'email,label\nann@x.io,Beta Tester\n'],
+    ['"Email Address", "Label Name"', 'Email Address;Label Name\nann@x.io;Beta Tester\n'],
+    ['E-mail with User ID, and Label ID with Label', `User ID,E-mail,Label ID,Label\n,ann@x.io,,Beta Tester\n`],
+  ])('%s: the row needs a lookup and keeps what it said', async (_name, content) => {
+    const input = await readInput(await file(content));
+    expect(input.lookups).toEqual([0]);
+    expect(input.invalid).toEqual([]);
+    expect(input.email && textOf(input.email, 0)).toBe('ann@x.io');
+    expect(input.labelName && textOf(input.labelName, 0)).toBe('Beta Tester');
+  });
+
+  test('an ID cell wins over its email or name cell; a row with neither is invalid, saying which columns are empty', async () => {
+    const input = await readInput(await file(`user_id,email,label_id,label\n${U1},ann@x.io,${L},Beta\n,,${L},\n${U1},,,\n`));
+    expect(input.lookups).toEqual([]);
+    expect(input.invalid).toEqual([
+      { row: 1, message: 'user_id and email are both empty' },
+      { row: 2, message: 'label_id and label are both empty' },
+    ]);
+  });
+
+  test('two columns meaning the same thing are refused: keep one', async () => {
+    await expect(readInput(await file('email,Email Address,label\na@x.io,a@x.io,B\n'))).rejects.toThrow(/the header has both "email" and "Email Address": keep one/);
+  });
+
+  test('readPairs (snapshots, plans) never looks up: such a row is invalid there', async () => {
+    const rows = rowsOf(await readPairs(await file('email,label\nann@x.io,Beta\n')));
+    expect(rows[0]!.problem?.message).toContain('only `zdlabels remove` looks up');
+  });
+});
+
 describe('file-level problems exit 2 before any API call', () => {
   let emulator: RunningEmulator;
   beforeAll(async () => {
@@ -60,8 +93,8 @@ describe('file-level problems exit 2 before any API call', () => {
     ['a missing file', undefined, /missing\.csv: no such file/],
     ['an empty file', '', /the file is empty/],
     ['only blank lines', '\n\n', /has no rows/],
-    ['no user_id header', `user,label_id\n${U1},${L}\n`, /:1: no user_id column in the header; the headers found are "user", "label_id"/],
-    ['no header at all', `${U1},${L}\n`, /no user_id and label_id column.*"1060099000000334001"/],
+    ['no user_id header', `user,label_id\n${U1},${L}\n`, /:1: no user_id \(or email\) column in the header; the headers found are "user", "label_id"/],
+    ['no header at all', `${U1},${L}\n`, /no user_id \(or email\) and label_id \(or label\) column.*"1060099000000334001"/],
     ['binary content', Buffer.from([0x75, 0x73, 0x0a, 0x00, 0x01, 0x02]), /:2: binary content/],
     ['an Excel workbook', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), /Excel \.xlsx/],
     ['UTF-16', Buffer.from('\uFEFFuser_id,label_id\n', 'utf16le'), /UTF-16/],

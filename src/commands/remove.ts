@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Io } from '../io.js';
-import { readPairs } from '../rows/readPairs.js';
+import { readInput, sourceOf } from '../rows/readPairs.js';
+import { lookUp } from '../resolve/lookups.js';
 import { runFlow, type RunOptions } from '../run/flow.js';
 import { validateRunOptions } from './options.js';
 
@@ -12,21 +13,17 @@ export interface RemoveOptions extends RunOptions {
 /** `<input>.results.csv` beside the input. */
 const resultsBeside = (input: string): string => `${input.replace(/\.csv$/i, '')}.results.csv`;
 
-/** `zdlabels remove`: rows from a CSV of (user_id, label_id) pairs. */
+/**
+ * `zdlabels remove`: rows from a CSV naming a user (user_id or email) and a
+ * label (label_id or label name). Emails and names are looked up first.
+ */
 export async function removeCommand(options: RemoveOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   const input = resolve(io.cwd, options.input);
   const out = resolve(io.cwd, options.out ?? resultsBeside(options.input));
-  const { exitCode } = await runFlow(
-    {
-      command: 'remove',
-      action: 'remove',
-      rows: await readPairs(input),
-      out,
-      options,
-      resumeHint: `zdlabels remove ${input} --resume --out ${out}`,
-    },
-    io,
-  );
+  const resumeHint = `zdlabels remove ${input} --resume --out ${out}`;
+  const read = await readInput(input);
+  const looked = read.lookups.length === 0 ? { rows: sourceOf(read) } : { ...(await lookUp(read, options, { out, resumeHint }, io)), outputsChecked: true };
+  const { exitCode } = await runFlow({ command: 'remove', action: 'remove', out, options, resumeHint, ...looked }, io);
   return exitCode;
 }

@@ -7,6 +7,7 @@ import { checkJob, loadJob } from '../jobs/loadJob.js';
 import type { RunOptions } from '../run/flow.js';
 import type { EnvNames } from '../zoho/config.js';
 import { exportCommand } from './export.js';
+import { pruneCommand } from './prune.js';
 import { reconcileCommand } from './reconcile.js';
 import { removeCommand } from './remove.js';
 import { restoreCommand } from './restore.js';
@@ -85,6 +86,11 @@ export async function runJobCommand(file: string, overrides: JobOverrides, io: I
         return await reconcileCommand({ label: j.label!, keep: j.keep!, check: j.check ?? false, yes: j.yes ?? false, out, ...options }, jobIo);
       case 'restore':
         return await restoreCommand({ results: j.input!, out, ...options }, jobIo);
+      case 'prune':
+        return await pruneCommand(
+          { labels: j.labels ?? [], allLabels: j.allLabels ?? false, status: j.status, inactiveSince: j.inactiveSince, inactiveFor: j.inactiveFor, keep: j.keep, yes: j.yes ?? false, out, ...options },
+          jobIo,
+        );
       case 'export':
         return await exportCommand({ labels: j.labels ?? [], allLabels: j.allLabels ?? false, helpCenterId: j.helpCenterId, out, verbose: options.verbose, timeoutMs: options.timeoutMs, envNames }, jobIo);
     }

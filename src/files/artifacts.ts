@@ -66,8 +66,12 @@ export async function refuseOverwriting(output: string, option: string, inputs: 
   }
 }
 
-/** Statuses that record a write a later run must not lose. */
-const recorded = new Set(['removed', 'added', 'not_member', 'not_found', 'failed', 'deferred']);
+/**
+ * Statuses that record a write a later run must not lose. Not `not_member`:
+ * it records that nothing needed writing (a dry run's lookups give it too); a
+ * run that wrote something has a journal, which is checked on its own.
+ */
+const recorded = new Set(['removed', 'added', 'not_found', 'failed', 'deferred']);
 
 /** Counts the data rows of a CSV, and the rows whose `status` column (if any) holds a record of a write. */
 async function csvRecords(file: string): Promise<{ rows: number; records: number } | undefined> {

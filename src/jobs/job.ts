@@ -2,12 +2,15 @@
 export interface Job {
   name: string;
   description?: string;
-  action: 'remove' | 'retire-label' | 'reconcile' | 'restore' | 'export';
+  action: 'remove' | 'retire-label' | 'reconcile' | 'restore' | 'export' | 'prune';
   input?: string;
   label?: string;
   labels?: string[];
   allLabels?: boolean;
   keep?: string;
+  status?: ('ACTIVE' | 'DISABLED' | 'DELETED')[];
+  inactiveSince?: string;
+  inactiveFor?: string;
   snapshot?: string;
   out?: string;
   by?: 'label' | 'user' | 'auto';

@@ -39,7 +39,11 @@ function explain(e: ErrorObject, job: Record<string, unknown>): string {
     case 'maximum':
       return `${at}: must be ${{ minimum: '≥', exclusiveMinimum: '>', maximum: '≤' }[e.keyword]} ${String(p.limit)}, got ${JSON.stringify(e.data)}`;
     case 'oneOf':
-      return `${at}: export needs either \`labels\` or \`allLabels: true\`, not both`;
+      return `${at}: ${String(job.action)} needs either \`labels\` or \`allLabels: true\`, not both`;
+    case 'anyOf':
+      return `${at}: prune needs a rule: \`status\`, \`inactiveSince\` or \`inactiveFor\``;
+    case 'not':
+      return `${at}: give \`inactiveSince\` or \`inactiveFor\`, not both`;
     default:
       return `${at}: ${e.message ?? e.keyword}`;
   }

@@ -36,11 +36,14 @@ function matchHeader(file: string, line: number, record: string[], columns: Reco
   const keys = headers.map(columnKey);
   const index: Record<string, number> = {};
   const missing: string[] = [];
-  for (const [key, name] of Object.entries(columns)) {
-    const at = keys.flatMap((k, i) => (k === key ? [i] : []));
-    if (at.length > 1) throw new InputError(file, line, `the header has ${at.length} columns that mean ${name}: keep one`);
-    if (at.length === 0) missing.push(name);
-    else index[key] = at[0]!;
+  for (const [group, name] of Object.entries(columns)) {
+    // `userid|email`: any one of these columns will do; each one present gets its index.
+    for (const key of group.split('|')) {
+      const at = keys.flatMap((k, i) => (k === key ? [i] : []));
+      if (at.length > 1) throw new InputError(file, line, `the header has ${at.length} columns that mean ${name}: keep one`);
+      if (at.length === 1) index[key] = at[0]!;
+    }
+    if (!group.split('|').some((key) => key in index)) missing.push(name);
   }
   if (missing.length > 0) {
     throw new InputError(file, line, `no ${missing.join(' and ')} column in the header; the headers found are ${listHeaders(headers)}`);
@@ -87,8 +90,8 @@ function hashing(hash: Hash): Transform {
 /**
  * Streams a CSV with a header row through csv-parse. File-level problems throw
  * an InputError with the file, line and reason. `columns` lists the column
- * keys that must be in the header (e.g. `userid`), with their display names.
- * Records are taken in a synchronous `data` handler, where the parser's own
+ * keys that must be in the header (e.g. `userid`), with their display names;
+ * a key `userid|email` is satisfied by either column. Records are taken in a synchronous `data` handler, where the parser's own
  * line counter is exact: csv-parse's `info` option (an object per record) and
  * async iteration would double the time a million rows take.
  */

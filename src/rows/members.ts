@@ -10,6 +10,8 @@ export interface MemberRow {
   name: string;
   email: string;
   assignedTime: string;
+  /** ACTIVE, DISABLED or DELETED as the member list says ('' when it does not); not written to the CSV. */
+  status: string;
 }
 
 export const memberColumns = ['user_id', 'label_id', 'name', 'email', 'assigned_time'];

@@ -68,6 +68,8 @@ export interface FlowSpec {
   outputsChecked?: boolean | undefined;
   /** A label's members the command has just read (the first-write guard then need not read them). */
   knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
+  /** Reads the command made before the flow (looking up names and emails, reading members), in credits: part of the plan's estimate. */
+  readCredits?: number | undefined;
 }
 
 export interface FlowResult {
@@ -144,11 +146,12 @@ function pendingRows(outcomes: OutcomeStore): Uint32Array {
 }
 
 /** The credits a plan needs: a write per call, and an estimate of the reads (list pages cost 3). */
-function creditsNeeded(plan: Plan, options: RunOptions, action: FlowSpec['action'], labels: number): Pick<CreditReport, 'writes' | 'reads'> {
+function creditsNeeded(plan: Plan, spec: FlowSpec, labels: number): Pick<CreditReport, 'writes' | 'reads'> {
+  const { options, action } = spec;
   const sides = new Set(plan.batches.map((b) => b.by)).size;
   const guardReads = options.guard && action === 'remove' ? sides * (2 * 3 + 1) : 0;
   const verifyReads = options.verify ? labels * 3 : 0;
-  return { writes: plan.batches.length, reads: guardReads + verifyReads };
+  return { writes: plan.batches.length, reads: (spec.readCredits ?? 0) + guardReads + verifyReads };
 }
 
 /** Logs a run event. On a terminal the "stopping" line waits for the summary: the progress bar holds the line (and wrap) until then. */
@@ -284,7 +287,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
     for (const b of plan.batches) rows.outcomes.setMany(b.rows, 'planned', { batch: b.id });
   } else live = await runLive(spec, plan, pending.length, resumed, startedAt, io, log);
   const execution = live?.execution;
-  await writeResults(spec.out, rows.table, rows.outcomes, { verify: options.verify });
+  await writeResults(spec.out, rows.table, rows.outcomes, { verify: options.verify, extra: rows.extra });
 
   const counts = rows.outcomes.counts();
   let allDone = true;
@@ -304,7 +307,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
     users,
     batches: plan.batches.length,
     calls: options.dryRun ? plan.batches.length : (execution?.writes ?? 0),
-    apiCalls: live?.client.meter.calls ?? 0,
+    apiCalls: (live?.client ?? spec.client)?.meter.calls ?? 0,
     retries: execution?.retries ?? 0,
     elapsedMs: Math.round(elapsedMs),
     pairsPerSecond: options.dryRun ? 0 : Math.round(((counts.removed + counts.added) / elapsedMs) * 1000),
@@ -315,7 +318,7 @@ export async function runFlow(spec: FlowSpec, io: Io): Promise<FlowResult> {
     guard: execution?.guard,
     labelIdsIn: execution?.labelIdsIn,
     splitCalls: execution?.splitCalls,
-    credits: { ...creditsNeeded(plan, options, spec.action, labels), spent: live?.client.meter.spent ?? 0, remaining: live?.client.meter.remaining },
+    credits: { ...creditsNeeded(plan, spec, labels), spent: (live?.client ?? spec.client)?.meter.spent ?? 0, remaining: (live?.client ?? spec.client)?.meter.remaining },
   };
   const manifest = await writeManifest(spec, summary, startedAt);
   if (log.json) log.event('run_end', { ...summary, manifest });
