@@ -1,5 +1,7 @@
 import { ZohoApiError } from '../errors/ZohoApiError.js';
+import { labelIdOf, userIdOf, type RowTable } from '../rows/table.js';
 import type { Status } from '../rows/types.js';
+import type { Finished } from './verdict.js';
 import type { ZohoClient } from '../zoho/client.js';
 import { listAll } from '../zoho/pager.js';
 import { retryRead } from './retry.js';
@@ -97,4 +99,25 @@ export class Evidence {
     }
     return known;
   }
+}
+
+/**
+ * Explains refused rows one by one with reads; rows explained alike are
+ * finished together. `aboutIds`: some refusal was shown to be about its IDs.
+ * When the run has stopped, nothing is read: the rows fail, resumable.
+ */
+export async function explainRows(evidence: Evidence, table: RowTable, rows: readonly number[], refusal: Refusal, stopped: () => boolean): Promise<{ finished: Finished[]; aboutIds: boolean }> {
+  const groups = new Map<string, Finished>();
+  let aboutIds = false;
+  for (const row of rows) {
+    const e: Explanation = stopped()
+      ? { status: 'failed', message: `Zoho refused it (HTTP ${refusal.http ?? '-'} ${refusal.code ?? ''}); not explained: the run stopped; --resume sends it again`, aboutIds: false }
+      : await evidence.explain(userIdOf(table, row), labelIdOf(table, row), refusal);
+    aboutIds ||= e.aboutIds;
+    const key = `${e.status}|${e.message}`;
+    const group = groups.get(key) ?? { rows: [], status: e.status, http: refusal.http ?? 0, code: refusal.code, message: e.message };
+    group.rows.push(row);
+    groups.set(key, group);
+  }
+  return { finished: [...groups.values()], aboutIds };
 }

@@ -1,5 +1,6 @@
 import { BudgetError } from '../errors/BudgetError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
+import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 
 /** Why a run stopped sending before the end. */
 export type StopReason = 'auth' | 'credits' | 'interrupted' | 'systematic' | 'guard';
@@ -39,4 +40,16 @@ export function describeFailure(error: unknown): string {
   }
   if (error instanceof BudgetError) return error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The stop an error outside a write's answer calls for (a read the run needed
+ * before writing): credits and auth as such; anything else stops the run as
+ * `context` says (the first-write guard's), since nothing may be sent unguarded.
+ */
+export function stopFor(error: unknown, context: string): Stop {
+  if (error instanceof BudgetError) return { reason: 'credits', message: error.message };
+  if (error instanceof ZohoApiError && (error.kind === 'auth' || error.kind === 'credits')) return { reason: error.kind, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+  if (error instanceof ZdlabelsError && (error.code === 'AUTH' || error.code === 'CONFIG')) return { reason: 'auth', message: error.message };
+  return { reason: 'guard', message: `${context} (${error instanceof Error ? error.message : String(error)}); nothing was sent. Run again, or pass --no-guard to go without it` };
 }

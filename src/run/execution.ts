@@ -1,0 +1,61 @@
+// What a run of the executor takes, tells as it goes, and gives back.
+import type { JournalEntry } from '../rows/journal.js';
+import type { RowTable } from '../rows/table.js';
+import type { Status } from '../rows/types.js';
+import type { ZohoClient } from '../zoho/client.js';
+import type { GuardReport } from './guard.js';
+import type { Stop, StopReason } from './stop.js';
+import type { ThrottleEvent } from './throttle.js';
+
+export type RunEvent =
+  | ThrottleEvent
+  | { type: 'retry'; batchId: string; attempt: number; error: string; free: boolean; delayMs: number }
+  | { type: 'split'; batchId: string; reason: 'unclear' | 'too_large' | 'named'; parts: number; batchSize?: number | undefined }
+  | { type: 'call_done'; batchId: string; rows: number; statuses: Partial<Record<Status, number>> }
+  | { type: 'lesson'; signature: string; lesson: 'ids' | 'systematic' }
+  | { type: 'labelids'; in: 'query' | 'body' }
+  | { type: 'guard'; stage: string; message: string }
+  | { type: 'stop'; reason: StopReason; message: string };
+
+export interface ExecutorOptions {
+  client: ZohoClient;
+  table: RowTable;
+  /** `remove` takes pairs off; `add` puts them back (restore, label-side batches only). */
+  action: 'remove' | 'add';
+  /** Most calls in flight (the learned limit never goes above it). */
+  concurrency: number;
+  retries: number;
+  batchSize: number;
+  helpCenterId?: string | undefined;
+  /** First retry delay in ms (doubles, with jitter); tests make it small. */
+  retryBaseMs?: number | undefined;
+  /** Read before and after the first write of each side, and repair and stop if Zoho removed more than asked. */
+  guard: boolean;
+  /** Every finished call's rows, at once (the journal and the outcome store). */
+  onFinished: (entry: JournalEntry) => void;
+  onEvent?: ((event: RunEvent) => void) | undefined;
+  /** Resolves when the user interrupts: nothing more is sent, calls in flight finish. */
+  interrupted?: Promise<void> | undefined;
+  /** Already stopped before the first call (the token refresh was refused): every row is deferred. */
+  stoppedBefore?: Stop | undefined;
+  /** A label's members the command has just read: the guard need not read them again. */
+  knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
+}
+
+export interface ExecutionResult {
+  stop: Stop | undefined;
+  /** Write calls sent. */
+  writes: number;
+  retries: number;
+  /** Calls added by splitting unclear refusals (bounded: see splitBudget). */
+  splitCalls: number;
+  splitBudget: number;
+  batchSizeCap: number | undefined;
+  /** Where by-user calls carried `labelIds`, once a by-user call was answered. */
+  labelIdsIn: 'body' | 'query' | undefined;
+  guard: GuardReport;
+  evidenceReads: number;
+}
+
+/** Extra calls bisection may add: 16 (one bad ID in a batch of 50 needs at most 12) plus a tenth of the plan. */
+export const splitBudgetFor = (planCalls: number): number => 16 + Math.ceil(planCalls / 10);
