@@ -10,7 +10,8 @@ import { readKeep } from '../rows/readKeep.js';
 import { readPairs } from '../rows/readPairs.js';
 import { clientFor } from '../run/client.js';
 import { confirm } from '../run/confirm.js';
-import { checkOutputs, resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
+import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
+import { checkOutputs } from '../run/prepare.js';
 import { findLabel, labelMembers } from '../run/members.js';
 import { checkId, validateRunOptions } from './options.js';
 
