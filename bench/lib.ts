@@ -67,17 +67,26 @@ export async function measureNode(argv: string[], env: Record<string, string>, c
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A process killed with SIGKILL cannot report at exit: its peak is read from /proc just before.
+  let peakAtKill = NaN;
   if (killWhen) {
     void (async () => {
       while (child.exitCode === null && !(await killWhen())) await new Promise((r) => setTimeout(r, 100));
+      peakAtKill = await peakKib(child.pid);
       child.kill('SIGKILL');
     })();
   }
   const code = await exited;
   const ms = performance.now() - started;
-  const rss = Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
+  const rss = Number(await readFile(rssFile, 'utf8').catch(() => String(peakAtKill)));
   await rm(rssFile, { force: true });
   return { code, ms, rssMb: rss / 1024, stderr };
+}
+
+/** A process's peak resident memory so far (VmHWM, KiB), from /proc (Linux). */
+async function peakKib(pid: number | undefined): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
 /** A folder for one bench run, removed at the end. */
