@@ -7,14 +7,15 @@ import { A, B, u } from './helpers/seed.js';
 
 const FAST = ['--retry-base-ms', '5'];
 
+let emulator: RunningEmulator;
+let dir: string;
+beforeEach(async () => {
+  emulator = await startEmulator();
+  dir = await tempDir();
+});
+afterEach(() => emulator.close());
+
 describe('rows that end failed', () => {
-  let emulator: RunningEmulator;
-  let dir: string;
-  beforeEach(async () => {
-    emulator = await startEmulator();
-    dir = await tempDir();
-  });
-  afterEach(() => emulator.close());
   const writes = () => emulator.calls.filter((c) => c.endpoint === 'removeUsersFromLabel');
   const held = (pairs: [string, string][]) => pairs.filter(([user, label]) => emulator.state.has(label, user));
 
@@ -75,14 +76,6 @@ describe('rows that end failed', () => {
 const verifiedRows = async (file: string) => (await readResults(file)) as (ResultRow & { verified: string })[];
 
 describe('--verify when the read-back fails', () => {
-  let emulator: RunningEmulator;
-  let dir: string;
-  beforeEach(async () => {
-    emulator = await startEmulator();
-    dir = await tempDir();
-  });
-  afterEach(() => emulator.close());
-
   test('the removals happened, but listing the label is refused: rows removed with verified=no "could not be read back to verify", exit 1', async () => {
     // without the guard, the only reads of the label's members are the read-back after the writes;
     // a refusal, not a 5xx: reads retry a 5xx for seconds (src/run/retry.ts) before giving up the same way

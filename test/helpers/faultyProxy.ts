@@ -4,24 +4,13 @@
 // and must not tell the two apart by luck. Seeded, so a run replays.
 import { Agent, createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { prng } from '../../src/emulator/prng.js';
 
 export interface FaultyProxy {
   url: string;
   /** Calls dropped before they reached the emulator. */
   dropped: number;
   close(): Promise<void>;
-}
-
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const hopByHop = ['connection', 'keep-alive', 'transfer-encoding', 'host'];
@@ -37,7 +26,7 @@ export interface FaultyProxyOptions {
 
 /** Relays every request to `target` (an http://host:port origin), with the faults of `options`. */
 export async function startFaultyProxy(target: string, options: FaultyProxyOptions): Promise<FaultyProxy> {
-  const random = seeded(options.seed ?? 1);
+  const random = prng(options.seed ?? 1);
   const dropRate = options.dropRate ?? 0;
   let writes = 0;
   const agent = new Agent({ keepAlive: true });
