@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { startEmulator } from '../src/emulator/server.js';
-import { splitBudgetFor } from '../src/run/executor.js';
+import { splitBudgetFor } from '../src/run/execution.js';
 import { SEED } from './helpers/arbitraries.js';
 import { cli, readResults, tempDir, writePairs } from './helpers/cli.js';
 import { A, u } from './helpers/seed.js';
