@@ -78,9 +78,12 @@ async function checkScenario(dir: string, name: string, { members, size, at }: {
     // the state: every known user is off the label, and label A lost no one else
     for (const m of members) expect(emulator.state.has(A, u(m))).toBe(false);
     expect(emulator.state.members.get(A)?.size).toBe(80 - members.length);
-    // the cost: exactly the halvings needed, within the stated bounds
+    // the cost: with one bad ID, exactly the halvings needed (one half always goes through);
+    // with several, both halves of a split can be refused: one row is then sent alone to tell
+    // two bad IDs from a refusal of the request, so at most one call more than bisecting k IDs costs
     const extra = emulator.calls.filter((c) => WRITES.has(c.endpoint)).length - planCalls;
-    expect(extra).toBe(needed);
+    if (at.length === 1) expect(extra).toBe(needed);
+    else expect(extra).toBeLessThanOrEqual(1 + 2 * at.length * Math.ceil(Math.log2(Math.min(size, rows.length))));
     expect(extra).toBeLessThanOrEqual(splitBudgetFor(planCalls));
     if (at.length === 1) expect(extra).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(Math.min(size, rows.length))));
   } finally {
@@ -110,7 +113,7 @@ describe('bisection properties', () => {
   // Smallest case fast-check found: users [u(26), X1, u(8), X0, u(1)] on
   // label A, --batch-size 5 (halves [u26,X1,u8] and [X0,u1]); expected two
   // not_found and three removed. Remove `.failing` once fixed.
-  test.failing('several unknown users in a batch refused with a bare 422: each ends not_found, the rest removed, within the budget', async () => {
+  test('several unknown users in a batch refused with a bare 422: each ends not_found, the rest removed, within the budget', async () => {
     await fc.assert(
       fc.asyncProperty(scenario(3), (s) => checkScenario(dir, `some${(n += 1)}`, s)),
       // no shrinking while it fails (seconds of runs); the smallest case is above

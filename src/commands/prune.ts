@@ -92,6 +92,7 @@ export async function pruneCommand(options: PruneOptions, io: Io): Promise<numbe
       options: { ...options, resume, maxRemovals: undefined },
       client,
       outputsChecked: true,
+      rowsHeldAtStart: true,
       readCredits: client.meter.spent,
       knownMembers: only && { labelId: only.label.id, userIds: new Set(only.members.map((m) => m.userId)) },
       confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove ${pending} memberships (${describeRules(rules)}) from ${labels.length} label(s) in ${plan.batches.length} calls?`),

@@ -86,6 +86,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
       options: { ...options, resume, maxRemovals: undefined },
       client,
       outputsChecked: true,
+      rowsHeldAtStart: true,
       knownMembers: members.length > 0 ? { labelId: options.label, userIds: new Set(members.map((m) => m.userId)) } : undefined,
       confirm: options.yes ? undefined : (_plan, pending) => confirm(io, `Remove ${pending} users who are not on the keep list from label ${name}?`),
       resumeHint,

@@ -53,6 +53,7 @@ export async function retireLabelCommand(options: RetireLabelOptions, io: Io): P
       options: { ...options, resume },
       client,
       outputsChecked: true,
+      rowsHeldAtStart: true,
       knownMembers,
       confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove all ${pending} users from label ${name} in ${plan.batches.length} calls?`),
       resumeHint,

@@ -76,13 +76,16 @@ export async function writeResults(path: string, table: RowTable, outcomes: Outc
   const label = cellCache((k) => table.labels.value(k));
   const code = cellCache((d) => outcomes.detailAt(d).code);
   const message = cellCache((d) => outcomes.detailAt(d).message);
+  // Batch ids are the tool's own (b12.1.r), but a journal is a file: a hand-edited one must not break the CSV.
+  const batches = new Map<string, string>();
+  const batch = (b: string | undefined): string => (b === undefined ? '' : (batches.get(b) ?? batches.set(b, csvCell(b)).get(b)!));
   const iso = isoCache();
   await streamFileAtomic(path, async (write) => {
     let chunk = `${[...resultColumns, ...(verify ? ['verified'] : []), ...extra.map((c) => c.name)].join(',')}\n`;
     for (let i = 0; i < table.size; i += 1) {
       const d = outcomes.detailIndex(i);
       const http = outcomes.http(i);
-      chunk += `${rowNumberOf(table, i)},${user(table.user[i]!)},${label(table.label[i]!)},${outcomes.status(i) ?? pending},${http === 0 ? '' : http},${d < 0 ? '' : code(d)},${d < 0 ? '' : message(d)},${outcomes.attempts(i)},${outcomes.batch(i) ?? ''},${iso(outcomes.at(i))}${verify ? `,${outcomes.verified(i) ?? ''}` : ''}${tail === undefined ? '' : tail(i)}\n`;
+      chunk += `${rowNumberOf(table, i)},${user(table.user[i]!)},${label(table.label[i]!)},${outcomes.status(i) ?? pending},${http === 0 ? '' : http},${d < 0 ? '' : code(d)},${d < 0 ? '' : message(d)},${outcomes.attempts(i)},${batch(outcomes.batch(i))},${iso(outcomes.at(i))}${verify ? `,${outcomes.verified(i) ?? ''}` : ''}${tail === undefined ? '' : tail(i)}\n`;
       if (chunk.length >= CHUNK) {
         await write(chunk);
         chunk = '';

@@ -40,6 +40,10 @@ export interface ExecutorOptions {
   stoppedBefore?: Stop | undefined;
   /** A label's members the command has just read: the guard need not read them again. */
   knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
+  /** Every row was a pair held when the run began (its rows came from member lists: retire-label, reconcile, prune). */
+  rowsHeldAtStart?: boolean | undefined;
+  /** A resumed run: a row the killed run had in flight may have been applied already. */
+  resumed?: boolean | undefined;
 }
 
 export interface ExecutionResult {

@@ -42,6 +42,8 @@ class Executor {
   #retries = 0;
   #splitCalls = 0;
   #cap: number | undefined;
+  /** What targets held when the run began, as read (the guard's before-reads, a command's member list). */
+  readonly #heldAtStart = new Map<string, ReadonlySet<string>>();
 
   constructor(options: ExecutorOptions, planCalls: number) {
     this.#o = options;
@@ -103,6 +105,7 @@ class Executor {
           runBatch: (batch) => this.#s.runFamily(batch),
           stopped: () => this.#s.stop !== undefined,
           halt: (message) => this.halt('guard', message),
+          held: (side, target, ids) => this.#heldAtStart.set(`${side}:${target}`, ids),
         },
         plan,
         skip,
@@ -187,7 +190,7 @@ class Executor {
       return this.#judge(work, error);
     }
     const finished = [...v.finished];
-    for (const group of v.refused) finished.push(...(await this.#explain(group.rows, { http: group.http, code: group.code, message: group.message })).finished);
+    for (const group of v.refused) finished.push(...(await this.#explain(work, group.rows, { http: group.http, code: group.code, message: group.message })).finished);
     this.#s.settle(work, finished);
   }
 
@@ -208,6 +211,7 @@ class Executor {
     work.last = describeFailure(error);
     work.lastHttp = error.status;
     work.lastCode = error.errorCode;
+    if (error.status === undefined || error.status >= 500) work.mayHaveApplied = true;
     if (error.errorCode === 'TOO_MANY_REQUESTS') this.#learner.refused(inflight);
     else this.#learner.ok();
     this.#s.concurrency = this.#learner.level;
@@ -283,12 +287,35 @@ class Executor {
     this.#o.onEvent?.({ type: 'split', batchId: work.batch.id, reason: 'named', parts: 2 });
     this.#s.adopt(rest);
     this.#s.enqueue(rest, 1);
-    const { finished } = await this.#explain(named, refusalOf(error));
+    const { finished } = await this.#explain(work, named, refusalOf(error));
     this.#s.settle(work, finished);
   }
 
-  #explain(rows: number[], refusal: Refusal): Promise<{ finished: Finished[]; aboutIds: boolean }> {
-    return explainRows(this.#evidence, this.#o.table, rows, refusal, () => this.#s.stop !== undefined);
+  async #explain(work: Work, rows: number[], refusal: Refusal): Promise<{ finished: Finished[]; aboutIds: boolean }> {
+    const explained = await explainRows(this.#evidence, this.#o.table, rows, refusal, () => this.#s.stop !== undefined);
+    if (!(work.mayHaveApplied || this.#o.resumed) || this.#o.action !== 'remove') return explained;
+    return { ...explained, finished: explained.finished.flatMap((f) => (f.status === 'not_member' ? this.#lostAnswer(f) : [f])) };
+  }
+
+  /**
+   * Rows a read shows not held, after a call for them got no answer: this
+   * run's call may have removed them. Where a read showed the pair held when
+   * the run began, it did: `removed` (restore puts it back). Elsewhere it
+   * cannot be known, and the row says so.
+   */
+  #lostAnswer(f: Finished): Finished[] {
+    const { table } = this.#o;
+    const held = (row: number): boolean =>
+      this.#o.rowsHeldAtStart === true ||
+      this.#heldAtStart.get(`label:${labelIdOf(table, row)}`)?.has(userIdOf(table, row)) === true ||
+      this.#heldAtStart.get(`user:${userIdOf(table, row)}`)?.has(labelIdOf(table, row)) === true;
+    const removed = f.rows.filter(held);
+    const unknown = f.rows.filter((r) => !held(r));
+    const out: Finished[] = [
+      { ...f, rows: removed, status: 'removed', message: `removed by this run: the pair was held when the run began, a read shows it is not now, and Zoho's answer to this run's call was lost (then: ${f.message})` },
+      { ...f, rows: unknown, message: `${f.message}; an earlier call for it got no answer${this.#o.resumed ? ' (or was in flight when a run was killed)' : ''}, so it may have removed it (restore adds back only rows marked removed)` },
+    ];
+    return out.filter((x) => x.rows.length > 0);
   }
 
   /**
@@ -312,7 +339,7 @@ class Executor {
     }
     const lesson = this.#lessons.lesson(refusal.signature);
     if (lesson === 'systematic') return this.#failSystematic(work, refusal);
-    if (lesson === 'learning') return this.#lessons.park(refusal.signature, { work, error });
+    if (lesson === 'learning' || lesson === 'probing') return this.#lessons.park(refusal.signature, { work, error });
     if (this.#splitCalls + 2 > this.#splitBudget) {
       const message = `${refusal.message}; not split further to find the cause: this run's budget for isolating refused IDs (${this.#splitBudget} extra calls) is spent; --resume tries again`;
       return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }]);
@@ -324,7 +351,7 @@ class Executor {
 
   /** One row refused unclearly: reads explain it, and teach a learning split what the refusal was about. */
   async #unclearRow(work: Work, refusal: Refusal & { signature: string }, learning: string | undefined): Promise<void> {
-    const { finished, aboutIds } = await this.#explain([...work.batch.rows], refusal);
+    const { finished, aboutIds } = await this.#explain(work, [...work.batch.rows], refusal);
     this.#s.settle(work, finished);
     if (learning !== undefined) this.#teach(learning, learning === refusal.signature ? (aboutIds ? 'success' : 'same') : 'other');
     if (!aboutIds) this.#countSystematic(refusal);
@@ -340,13 +367,31 @@ class Executor {
 
   #teach(signature: string, outcome: HalfOutcome): void {
     const learned = this.#lessons.half(signature, outcome);
+    if (learned === 'probe') return this.#probe(signature);
     if (!learned) return;
     this.#o.onEvent?.({ type: 'lesson', signature, lesson: learned.lesson });
     for (const p of learned.released) this.#background(this.#unclear(p.work, p.error));
   }
 
+  /**
+   * Both halves were refused alike: about the request, or one bad ID in each?
+   * One row of a parked half goes alone (its own answer, or the reads that
+   * explain its refusal, tell); the rest of that half waits for the lesson.
+   */
+  #probe(signature: string): void {
+    const held = this.#lessons.unpark(signature);
+    if (!held) return this.#teach(signature, 'same'); // no row left to probe with: the halves were rows, already explained
+    const { batch } = held.work;
+    const single = { ...partOf(held.work, { ...batch, id: `${batch.id}.p`, rows: batch.rows.subarray(0, 1) }), learning: signature };
+    const rest = partOf(held.work, { ...batch, id: `${batch.id}.q`, rows: batch.rows.subarray(1) });
+    this.#s.adopt(rest);
+    this.#lessons.park(signature, { work: rest, error: held.error });
+    this.#s.replace(held.work, [single]);
+  }
+
   #failSystematic(work: Work, refusal: Refusal): void {
-    const message = `${refusal.message || 'refused'}: other calls were refused the same way, so this is about the request, not these IDs; nothing was changed; --resume sends it again once the cause is fixed`;
+    const said = (refusal.message || 'refused').replace(/[.\s]+$/, '');
+    const message = `${said}: other calls were refused the same way, so this is about the request, not these IDs; nothing was changed; --resume sends it again once the cause is fixed`;
     this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }]);
     this.#countSystematic(refusal);
   }

@@ -28,6 +28,8 @@ export interface GuardHost {
   runBatch: (batch: Batch) => Promise<number>;
   stopped: () => boolean;
   halt: (message: string) => void;
+  /** What a target held before the guard's batch (for later evidence: a pair held when the run began). */
+  held: (side: Side, target: string, ids: ReadonlySet<string>) => void;
 }
 
 /** Targets tried per side when the first one's batch removes nothing (so proves nothing). */
@@ -133,9 +135,10 @@ async function guardSide(host: GuardHost, plan: Plan, side: Side, done: Set<Batc
     const known = side === 'label' && host.knownMembers?.labelId === target ? new Set(host.knownMembers.userIds) : undefined;
     const before = known ?? (await holdings(host, side, target).catch(missing));
     if (before === undefined) continue;
+    host.held(side, target, before);
     host.onEvent('before', `guard: ${side} ${target} holds ${before.size}; sending its ${batch.rows.length} first`);
+    done.add(batch); // before it is sent: a stop during it must not take its rows for untouched ones
     const removed = await host.runBatch(batch);
-    done.add(batch);
     if (host.stopped()) return { ok: false, note: `the run stopped during the guarded batch of ${side} ${target}` };
     const sent = new Set([...batch.rows].map((r) => (side === 'label' ? userIdOf(host.table, r) : labelIdOf(host.table, r))));
     const result = removed > 0 ? await judgeTarget(host, side, target, before, sent) : undefined;

@@ -47,7 +47,7 @@ async function tokenFirst(client: ZohoClient): Promise<Stop | undefined> {
 }
 
 /** Runs the executor with the journal open and progress shown, every finished call's rows recorded at once. */
-async function send(spec: FlowSpec, plan: Plan, pending: number, journal: Journal, client: ZohoClient, stoppedBefore: Stop | undefined, io: Io, log: Logger): Promise<ExecutionResult> {
+async function send(spec: FlowSpec, plan: Plan, pending: number, journal: Journal, client: ZohoClient, stoppedBefore: Stop | undefined, resumed: boolean, io: Io, log: Logger): Promise<ExecutionResult> {
   const { options, rows } = spec;
   const progress = log.json ? { tick: () => {}, stop: () => {} } : startProgress(io.stderr, pending);
   let finished = 0;
@@ -64,6 +64,8 @@ async function send(spec: FlowSpec, plan: Plan, pending: number, journal: Journa
       guard: options.guard,
       stoppedBefore,
       knownMembers: spec.knownMembers,
+      rowsHeldAtStart: spec.rowsHeldAtStart,
+      resumed,
       interrupted: io.interrupted(),
       onFinished: (entry) => {
         journal.record(entry);
@@ -91,7 +93,7 @@ export async function runLive(spec: FlowSpec, plan: Plan, pending: number, resum
   const { journal: path } = artifactsFor(spec.out);
   log.event('run_start', { command: spec.command, job: options.job ?? null, input: rows.source.path, out: spec.out, rows: rows.table.size, pending, batches: plan.batches.length, grouping: plan.grouping });
   const journal = resumed ? Journal.append(path) : Journal.create(path, { command: spec.command, input: rows.source.path, sha256: rows.source.sha256, rows: rows.table.size, startedAt });
-  const execution = await send(spec, plan, pending, journal, client, stoppedBefore, io, log);
+  const execution = await send(spec, plan, pending, journal, client, stoppedBefore, resumed, io, log);
   let verification: VerifyResult | undefined;
   if (options.verify && !execution.stop) {
     verification = await verifyOutcomes(client, rows.table, rows.outcomes, { action: spec.action, concurrency: options.concurrency, helpCenterId: options.helpCenterId });

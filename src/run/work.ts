@@ -21,6 +21,8 @@ export interface Work {
   last?: string | undefined;
   lastHttp?: number | undefined;
   lastCode?: string | undefined;
+  /** An attempt got no answer (or a 5xx): Zoho may have applied it. */
+  mayHaveApplied?: boolean | undefined;
   /** By user: send `labelIds` in the query (Zoho's spec puts them in the body). */
   query?: boolean | undefined;
   /** The path's label or user was read and exists: a 404 is about the body. */
@@ -43,6 +45,7 @@ export const partOf = (parent: Work, batch: Batch): Work => ({
   last: parent.last,
   lastHttp: parent.lastHttp,
   lastCode: parent.lastCode,
+  mayHaveApplied: parent.mayHaveApplied,
   query: parent.query,
   pathExists: parent.pathExists,
   family: parent.family,
