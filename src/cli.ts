@@ -8,7 +8,7 @@ import { reconcileCommand } from './commands/reconcile.js';
 import { removeCommand } from './commands/remove.js';
 import { restoreCommand } from './commands/restore.js';
 import { retireLabelCommand } from './commands/retireLabel.js';
-import { runJobCommand } from './commands/run.js';
+import { runJobCommand } from './commands/runJob.js';
 import type { Job } from './jobs/job.js';
 import { jobSchema } from './jobs/loadJob.js';
 import { SMALL_FOOTPRINT } from './probe/preflight.js';

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { loadSeed } from '../emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
-import type { EmulatorKnobs } from '../emulator/options.js';
+import type { EmulatorKnobs } from '../emulator/knobs.js';
 import { ConfigError } from '../errors/ConfigError.js';
 import { UsageError } from '../errors/UsageError.js';
 import type { Io } from '../io.js';

@@ -3,13 +3,13 @@ import { resolve } from 'node:path';
 import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
-import { writeMembers } from '../rows/members.js';
+import { writeMembers } from '../rows/membersCsv.js';
 import { readPairs } from '../rows/readPairs.js';
-import { clientFor } from '../run/client.js';
+import { clientFor } from '../clientFor.js';
 import { confirm } from '../run/confirm.js';
 import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
-import { findLabel, labelMembers } from '../run/members.js';
+import { findLabel, labelMembers } from '../resolve/labelMembers.js';
 import { checkId, validateRunOptions } from './options.js';
 
 export interface RetireLabelOptions extends RunOptions {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { endpoints, needsOrgId, type EndpointName } from '../zoho/endpoints.js';
 import { error, INVALID_OAUTH_MESSAGE, invalid, type Answer } from './answers.js';
-import type { EmulatorKnobs } from './options.js';
+import type { EmulatorKnobs } from './knobs.js';
 
 export interface Credentials {
   clientId: string;

@@ -1,7 +1,7 @@
 // Zoho's API credits: what each call weighs, and the org's daily budget.
 import { creditWeight as weightOf, type EndpointName } from '../zoho/endpoints.js';
 import { error, type Answer } from './answers.js';
-import type { EmulatorKnobs } from './options.js';
+import type { EmulatorKnobs } from './knobs.js';
 
 /**
  * Credits one call costs: the endpoint table's weights (Zoho's "API credits"

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { error, urlNotFound, type Answer } from './answers.js';
 import { Auth, type Credentials, type TokenRequest } from './auth.js';
 import { charge, creditHeaders, creditsLeft, creditWeight } from './credits.js';
-import { knobsFrom, type EmulatorKnobs, type EmulatorOptions } from './options.js';
+import { knobsFrom, type EmulatorKnobs, type EmulatorOptions } from './knobs.js';
 import { prng } from './prng.js';
 import { dispatch, idsOf, resolveRoute, type RouteName } from './routes/index.js';
 import type { RouteContext } from './routes/context.js';

@@ -3,7 +3,7 @@
 import { UsageError } from '../errors/UsageError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
-import { findLabel } from '../run/members.js';
+import { findLabel } from '../resolve/labelMembers.js';
 import { retryRead } from '../run/retry.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { Label, User } from '../zoho/types.js';

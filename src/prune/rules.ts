@@ -1,6 +1,6 @@
 // Pure: the rules of `zdlabels prune`, from the command line or a job file.
 import { UsageError } from '../errors/UsageError.js';
-import type { MemberRow } from '../rows/members.js';
+import type { MemberRow } from '../rows/membersCsv.js';
 import type { UserStatus } from '../zoho/types.js';
 
 export const memberStatuses: readonly UserStatus[] = ['ACTIVE', 'DISABLED', 'DELETED'];

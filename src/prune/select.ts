@@ -1,5 +1,5 @@
-import type { MemberRow } from '../rows/members.js';
-import { membersOfLabels } from '../run/members.js';
+import type { MemberRow } from '../rows/membersCsv.js';
+import { membersOfLabels } from '../resolve/labelMembers.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { Label } from '../zoho/types.js';
 import { inactiveSince } from './activity.js';

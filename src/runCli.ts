@@ -5,7 +5,7 @@ import { exitCodeFor } from './exitCodes.js';
 import type { Io } from './io.js';
 
 /** Runs one command line and returns the exit code; never exits the process itself. */
-export async function run(argv: string[], io: Io): Promise<number> {
+export async function runCli(argv: string[], io: Io): Promise<number> {
   let handler: (() => Promise<number>) | undefined;
   try {
     await buildCli(argv, io, (h) => {
