@@ -10,7 +10,7 @@ import { restoreCommand } from './commands/restore.js';
 import { retireLabelCommand } from './commands/retireLabel.js';
 import { runJobCommand } from './commands/runJob.js';
 import type { Job } from './jobs/job.js';
-import { jobSchema } from './jobs/loadJob.js';
+import { jobSchema } from './jobs/jobSchema.js';
 import { SMALL_FOOTPRINT } from './probe/preflight.js';
 import { CommandLineError } from './errors/CommandLineError.js';
 import { numberOption, numberRules, runDefaults } from './commands/options.js';

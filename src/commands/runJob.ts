@@ -1,11 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
-import { expandTemplate, type EnvVariable, type Job } from '../jobs/job.js';
+import { expandTemplate, type Job } from '../jobs/job.js';
 import { acquireLock } from '../jobs/lock.js';
 import { checkJob, loadJob } from '../jobs/loadJob.js';
 import type { RunOptions } from '../run/flow.js';
-import type { EnvNames } from '../zoho/config.js';
+import { renamedEnv } from '../zoho/config.js';
 import { exportCommand } from './export.js';
 import { pruneCommand } from './prune.js';
 import { reconcileCommand } from './reconcile.js';
@@ -21,17 +21,6 @@ export type JobOverrides = Partial<Omit<Job, 'name' | 'action' | 'env' | 'descri
   retryBaseMs?: number | undefined;
 };
 
-const envKeys: Record<EnvVariable, keyof EnvNames> = {
-  ZOHO_DC: 'dc',
-  ZOHO_DESK_URL: 'deskUrl',
-  ZOHO_ACCOUNTS_URL: 'accountsUrl',
-  ZOHO_ORG_ID: 'orgId',
-  ZOHO_CLIENT_ID: 'clientId',
-  ZOHO_CLIENT_SECRET: 'clientSecret',
-  ZOHO_REFRESH_TOKEN: 'refreshToken',
-  ZOHO_ACCESS_TOKEN: 'accessToken',
-};
-
 /**
  * `zdlabels run <job.json>`: runs a job file under its overlap lock. Relative
  * paths in the job resolve against the job file's folder (the command runs
@@ -45,27 +34,25 @@ export async function runJobCommand(file: string, overrides: JobOverrides, io: I
   for (const key of ['input', 'keep', 'snapshot', 'out'] as const) if (given[key] !== undefined) given[key] = here(given[key]);
   const { resume, verbose, json, retryBaseMs, ...jobKeys } = given;
   // The overrides must make sense for this job's action, as its own keys must.
-  checkJob({ ...job, ...jobKeys }, `${jobFile} with the command-line options`);
-  const j = { ...job, ...jobKeys, resume, verbose, json, retryBaseMs };
+  const j = checkJob({ ...job, ...jobKeys }, `${jobFile} with the command-line options`);
   const now = new Date();
   const expand = (t: string | undefined) => (t === undefined ? undefined : expandTemplate(t, job.name, now));
   const out = expand(j.out);
-  const envNames: Partial<EnvNames> = {};
-  for (const [variable, name] of Object.entries(job.env ?? {})) envNames[envKeys[variable as EnvVariable]] = name;
+  const envNames = renamedEnv(job.env ?? {});
   const options: RunOptions = {
     by: j.by ?? 'auto',
     dryRun: j.dryRun ?? false,
     concurrency: j.concurrency ?? 5,
     batchSize: j.batchSize ?? 50,
     retries: j.retries ?? 5,
-    resume: j.resume ?? false,
+    resume: resume ?? false,
     maxRemovals: j.maxRemovals,
     helpCenterId: j.helpCenterId,
     verify: j.verify ?? false,
-    verbose: j.verbose ?? false,
-    json: j.json ?? false,
+    verbose: verbose ?? false,
+    json: json ?? false,
     timeoutMs: j.timeout === undefined ? undefined : j.timeout * 1000,
-    retryBaseMs: j.retryBaseMs,
+    retryBaseMs,
     guard: j.guard ?? true,
     reserveCredits: j.reserveCredits,
     maxCalls: j.maxCalls,
@@ -77,15 +64,15 @@ export async function runJobCommand(file: string, overrides: JobOverrides, io: I
   const release = acquireLock(`${jobFile}.lock`, (m) => log.say(`warning: ${m}`));
   try {
     const jobIo: Io = { ...io, cwd: dirname(jobFile) };
-    switch (job.action) {
+    switch (j.action) {
       case 'remove':
-        return await removeCommand({ input: j.input!, out, ...options }, jobIo);
+        return await removeCommand({ input: j.input, out, ...options }, jobIo);
       case 'retire-label':
-        return await retireLabelCommand({ label: j.label!, yes: j.yes ?? false, out, snapshot: expand(j.snapshot), ...options }, jobIo);
+        return await retireLabelCommand({ label: j.label, yes: j.yes ?? false, out, snapshot: expand(j.snapshot), ...options }, jobIo);
       case 'reconcile':
-        return await reconcileCommand({ label: j.label!, keep: j.keep!, check: j.check ?? false, yes: j.yes ?? false, out, ...options }, jobIo);
+        return await reconcileCommand({ label: j.label, keep: j.keep, check: j.check ?? false, yes: j.yes ?? false, out, ...options }, jobIo);
       case 'restore':
-        return await restoreCommand({ results: j.input!, out, ...options }, jobIo);
+        return await restoreCommand({ results: j.input, out, ...options }, jobIo);
       case 'prune':
         return await pruneCommand(
           { labels: j.labels ?? [], allLabels: j.allLabels ?? false, status: j.status, inactiveSince: j.inactiveSince, inactiveFor: j.inactiveFor, keep: j.keep, yes: j.yes ?? false, out, ...options },

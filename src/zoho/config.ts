@@ -30,6 +30,19 @@ export const envNames = {
 } as const;
 
 export type EnvNames = { -readonly [K in keyof typeof envNames]: string };
+/** A setting's default variable name: ZOHO_DC … ZOHO_ACCESS_TOKEN. */
+export type EnvVariable = (typeof envNames)[keyof typeof envNames];
+export const envVariables = Object.values(envNames);
+
+/** The names `configFromEnv` takes, from a mapping of default variable names to others (a job's `env`). */
+export function renamedEnv(renames: Partial<Record<EnvVariable, string>>): Partial<EnvNames> {
+  const names: Partial<EnvNames> = {};
+  for (const [key, variable] of Object.entries(envNames) as [keyof EnvNames, EnvVariable][]) {
+    const name = renames[variable];
+    if (name !== undefined) names[key] = name;
+  }
+  return names;
+}
 
 /**
  * A name a job may give for an environment variable: capital letters, digits
@@ -38,8 +51,11 @@ export type EnvNames = { -readonly [K in keyof typeof envNames]: string };
  * where its variable's name belongs (Zoho's client secrets are 42 hex digits,
  * its tokens `1000.…`), so it is refused and never shown.
  */
+export const envVariableNamePattern = '^(?![A-Z0-9_]*[0-9A-F]{16})[A-Z_][A-Z0-9_]{0,127}$';
+const envVariableName = new RegExp(envVariableNamePattern, 'u');
+
 export function isEnvVariableName(value: unknown): value is string {
-  return typeof value === 'string' && /^[A-Z_][A-Z0-9_]{0,127}$/.test(value) && !/[0-9A-F]{16}/.test(value);
+  return typeof value === 'string' && envVariableName.test(value);
 }
 
 function isLoopback(hostname: string): boolean {
