@@ -1,4 +1,5 @@
 import { buildCli } from './cli.js';
+import { sessionKey, type Session } from './commands/commandModule.js';
 import { CommandLineError } from './errors/CommandLineError.js';
 import { ZdlabelsError } from './errors/ZdlabelsError.js';
 import { exitCodeFor } from './exitCodes.js';
@@ -6,13 +7,11 @@ import type { Io } from './io.js';
 
 /** Runs one command line and returns the exit code; never exits the process itself. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
-  let handler: (() => Promise<number>) | undefined;
+  const session: Session = { io };
   try {
-    await buildCli(argv, io, (h) => {
-      handler = h;
-    }).parseAsync();
-    // --help and --version print and select nothing.
-    return handler ? await handler() : 0;
+    await buildCli().parseAsync(argv, { [sessionKey]: session });
+    // --help and --version print and choose nothing.
+    return session.work ? await session.work(io) : 0;
   } catch (error) {
     if (error instanceof ZdlabelsError) {
       const exitCode = exitCodeFor(error.code);

@@ -10,7 +10,9 @@ import { loadJob } from '../jobs/loadJob.js';
 import type { Io } from '../io.js';
 import { readPairs } from '../rows/readPairs.js';
 import { labelIdOf, userIdOf } from '../rows/table.js';
-import { removeCommand } from './remove.js';
+import { choose, commandModule } from './commandModule.js';
+import { runOptionsFrom } from './optionTable.js';
+import { remove } from './remove.js';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,7 +21,7 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
  * job against it over real HTTP, and checks the emulator's final state: the
  * requested pairs are gone and nothing else changed.
  */
-export async function demoCommand(options: { job?: string | undefined; seed?: string | undefined }, io: Io): Promise<number> {
+export async function demo(options: { job?: string | undefined; seed?: string | undefined }, io: Io): Promise<number> {
   const jobFile = resolve(io.cwd, options.job ?? join(packageRoot, 'jobs', 'demo.json'));
   const seedFile = resolve(io.cwd, options.seed ?? join(packageRoot, 'fixtures', 'demo', 'seed.json'));
   const job = await loadJob(jobFile);
@@ -37,10 +39,7 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     say();
 
     const out = join(outDir, 'remove.results.csv');
-    const code = await removeCommand(
-      { input, out, by: job.by ?? 'auto', dryRun: false, concurrency: job.concurrency ?? 5, batchSize: job.batchSize ?? 50, retries: 5, resume: false, verify: false, verbose: false, json: false, guard: true },
-      { ...io, env: emulator.env },
-    );
+    const code = await remove({ input, out, ...runOptionsFrom({ by: job.by, concurrency: job.concurrency, batchSize: job.batchSize }) }, { ...io, env: emulator.env });
 
     // What should be gone: every valid input pair the seed held. Nothing else may change.
     const { table, outcomes } = await readPairs(input);
@@ -73,3 +72,13 @@ export async function demoCommand(options: { job?: string | undefined; seed?: st
     await rm(outDir, { recursive: true, force: true });
   }
 }
+
+export const demoCommand = commandModule({
+  command: 'demo',
+  describe: 'Run the demo job against the built-in emulator and check the result (no Zoho account needed)',
+  builder: (y) =>
+    y
+      .option('job', { type: 'string', describe: 'Remove job to run (default: jobs/demo.json)' })
+      .option('seed', { type: 'string', describe: 'Emulator seed (default: fixtures/demo/seed.json)' }),
+  handler: (a) => choose(a, (io) => demo({ job: a.job, seed: a.seed }, io)),
+});

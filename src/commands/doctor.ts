@@ -12,7 +12,10 @@ import { ZohoClient, type CallEvent } from '../zoho/client.js';
 import { configFromEnv, type EnvNames, type ZohoConfig } from '../zoho/config.js';
 import { dataCentres } from '../zoho/datacentres.js';
 import { listAll } from '../zoho/pager.js';
-import { checkId } from './options.js';
+import { SMALL_FOOTPRINT } from '../probe/preflight.js';
+import { choose, commandModule } from './commandModule.js';
+import { optionTable, timeoutMsOf, withOptions } from './optionTable.js';
+import { checkId } from './optionValues.js';
 
 export interface DoctorOptions {
   envNames?: Partial<EnvNames> | undefined;
@@ -46,7 +49,7 @@ function explain(error: unknown, config: ZohoConfig): string {
  * token refresh, org id, read scopes) and lists help centers and labels.
  * Exit 0 when healthy, 3 otherwise.
  */
-export async function doctorCommand(options: DoctorOptions, io: Io): Promise<number> {
+export async function doctor(options: DoctorOptions, io: Io): Promise<number> {
   const probe = probeTarget(options);
   if (probe) return probeCommand(probe, options, io);
   const c = colours(io.stdout, io.env);
@@ -132,3 +135,20 @@ async function probeCommand(target: ProbeOptions, options: DoctorOptions, io: Io
   io.stdout.write(options.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${reportLines(report).join('\n')}\n`);
   return report.exitCode;
 }
+
+export const doctorCommand = commandModule({
+  command: 'doctor',
+  describe: 'Check data centre, token refresh, org id and scopes; list help centers and labels. --probe: ask this org how it answers what the API spec leaves open',
+  builder: (y) =>
+    withOptions(y, ['timeout'])
+      .option('probe', {
+        type: 'boolean',
+        default: false,
+        describe: 'On a test label L and a user U who holds it: remove U and add it back through both endpoints, remove a non-member and an unknown ID, report what this org answered; L is left as found',
+      })
+      .option('label', { ...optionTable.label, describe: 'With --probe: the test label' })
+      .option('user', { type: 'string', describe: 'With --probe: a user who holds the test label' })
+      .option('yes', { ...optionTable.yes, describe: `With --probe: probe a label with more than ${SMALL_FOOTPRINT} members (or a user with more than ${SMALL_FOOTPRINT} labels) anyway` })
+      .option('json', { ...optionTable.json, describe: 'With --probe: the report as one JSON object on stdout' }),
+  handler: (a) => choose(a, (io) => doctor({ timeoutMs: timeoutMsOf(a.timeout), probe: a.probe, label: a.label, user: a.user, yes: a.yes, json: a.json }, io)),
+});

@@ -8,7 +8,9 @@ import { findLabel, labelMembers } from '../resolve/labelMembers.js';
 import { retryRead } from '../run/retry.js';
 import { listAll } from '../zoho/pager.js';
 import type { EnvNames } from '../zoho/config.js';
-import { checkId } from './options.js';
+import { choose, commandModule } from './commandModule.js';
+import { optionTable, timeoutMsOf, withOptions } from './optionTable.js';
+import { checkId } from './optionValues.js';
 
 export interface ExportOptions {
   labels: string[];
@@ -24,7 +26,7 @@ export interface ExportOptions {
  * `zdlabels export`: every member of the labels, as a CSV that `remove` takes
  * (user_id,label_id first, then name, email, assigned_time). To stdout without --out.
  */
-export async function exportCommand(options: ExportOptions, io: Io): Promise<number> {
+export async function exportMembers(options: ExportOptions, io: Io): Promise<number> {
   options.labels.forEach((l) => checkId('label', l));
   if (options.helpCenterId !== undefined) checkId('help-center-id', options.helpCenterId);
   if (options.allLabels === (options.labels.length > 0)) throw new CommandLineError('Give --label ID (one or more) or --all-labels, not both and not neither');
@@ -40,3 +42,17 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   loggerFor(io).say(`exported ${rows.length} memberships of ${labelIds.length} label(s)${options.out === undefined ? '' : ` to ${resolve(io.cwd, options.out)}`}`);
   return 0;
 }
+
+export const exportCommand = commandModule({
+  command: 'export',
+  describe: 'Write every member of labels as a CSV that remove takes (user_id,label_id,name,email,assigned_time)',
+  builder: (y) =>
+    withOptions(y, ['timeout', 'verbose', 'all-labels'])
+      .option('label', { ...optionTable.label, array: true, default: [] as string[], describe: 'Label ID (repeat for several)' })
+      .option('help-center-id', { ...optionTable['help-center-id'], describe: 'With --all-labels: only this help center' })
+      .option('out', { ...optionTable.out, describe: 'CSV file (default: stdout)' }),
+  handler: (a) =>
+    choose(a, (io) =>
+      exportMembers({ labels: a.label.map(String), allLabels: a.allLabels, helpCenterId: a.helpCenterId, out: a.out, verbose: a.verbose, timeoutMs: timeoutMsOf(a.timeout) }, io),
+    ),
+});

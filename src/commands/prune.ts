@@ -17,7 +17,8 @@ import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { Label } from '../zoho/types.js';
-import { validateRunOptions } from './options.js';
+import { choose, commandModule } from './commandModule.js';
+import { optionTable, runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
 
 export interface PruneOptions extends RunOptions, RuleOptions {
   /** Label IDs or names. */
@@ -61,7 +62,7 @@ const notesOf = (selection: Selection, rules: PruneRules): string[] =>
  * and the plan are written first, then the shared flow runs (results, journal,
  * --resume from the plan, restore, --verify, --dry-run, the prompt).
  */
-export async function pruneCommand(options: PruneOptions, io: Io): Promise<number> {
+export async function prune(options: PruneOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   const rules = rulesOf(options, new Date());
   if (options.allLabels === (options.labels.length > 0)) throw new UsageError('Give --label (an ID or a name; repeat for several) or --all-labels, not both and not neither');
@@ -102,3 +103,18 @@ export async function pruneCommand(options: PruneOptions, io: Io): Promise<numbe
   );
   return exitCode;
 }
+
+export const pruneCommand = commandModule({
+  command: 'prune',
+  describe: 'Take labels away from the members who match rules (status, no activity since), with a snapshot first; never adds',
+  builder: (y) =>
+    withOptions(y, [...runFlags, 'all-labels', 'status', 'inactive-since', 'inactive-for', 'yes', 'verify'])
+      .option('label', { ...optionTable.label, array: true, default: [] as string[], describe: 'Label ID or name (repeat for several)' })
+      .option('help-center-id', { ...optionTable['help-center-id'], describe: 'With --all-labels or a label name: only this help center' })
+      .option('keep', { ...optionTable.keep, describe: 'CSV with a user_id column: never remove these users' })
+      .option('max-removals', { ...optionTable['max-removals'], describe: 'The most removals in all (default: no label loses more than half its members)' }),
+  handler: (a) =>
+    choose(a, (io) =>
+      prune({ labels: a.label.map(String), allLabels: a.allLabels, status: a.status, inactiveSince: a.inactiveSince, inactiveFor: a.inactiveFor, keep: a.keep, yes: a.yes, out: a.out, ...runOptionsFrom(a) }, io),
+    ),
+});

@@ -13,7 +13,9 @@ import { confirm } from '../run/confirm.js';
 import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
 import { findLabel, labelMembers } from '../resolve/labelMembers.js';
-import { checkId, validateRunOptions } from './options.js';
+import { choose, commandModule } from './commandModule.js';
+import { optionTable, runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
+import { checkId } from './optionValues.js';
 
 export interface ReconcileOptions extends RunOptions {
   label: string;
@@ -27,7 +29,7 @@ export interface ReconcileOptions extends RunOptions {
  * `zdlabels reconcile`: members of the label who are not on the keep list are
  * removed; nobody is ever added. `--check` only reports the drift (exit 4 if any).
  */
-export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<number> {
+export async function reconcile(options: ReconcileOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   checkId('label', options.label);
   const keepFile = resolve(io.cwd, options.keep);
@@ -95,3 +97,14 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   );
   return exitCode;
 }
+
+export const reconcileCommand = commandModule({
+  command: 'reconcile',
+  describe: 'Remove members of a label who are not on a keep list (never adds); --check reports drift for CI',
+  builder: (y) =>
+    withOptions(y, [...runFlags, 'check', 'yes', 'verify'])
+      .option('label', { ...optionTable.label, demandOption: true })
+      .option('keep', { ...optionTable.keep, demandOption: true, describe: 'CSV with a user_id column: who should hold the label' })
+      .option('max-removals', { ...optionTable['max-removals'], describe: 'Refuse a plan removing more (default: half the members)' }),
+  handler: (a) => choose(a, (io) => reconcile({ label: a.label, keep: a.keep, check: a.check, yes: a.yes, out: a.out, ...runOptionsFrom(a) }, io)),
+});

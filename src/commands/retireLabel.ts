@@ -10,7 +10,9 @@ import { confirm } from '../run/confirm.js';
 import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
 import { findLabel, labelMembers } from '../resolve/labelMembers.js';
-import { checkId, validateRunOptions } from './options.js';
+import { choose, commandModule } from './commandModule.js';
+import { optionTable, runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
+import { checkId } from './optionValues.js';
 
 export interface RetireLabelOptions extends RunOptions {
   label: string;
@@ -23,7 +25,7 @@ export interface RetireLabelOptions extends RunOptions {
  * `zdlabels retire-label`: snapshot the label's members, then remove every one
  * of them. The label itself is never deleted.
  */
-export async function retireLabelCommand(options: RetireLabelOptions, io: Io): Promise<number> {
+export async function retireLabel(options: RetireLabelOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   checkId('label', options.label);
   const out = resolve(io.cwd, options.out ?? `retire-${options.label}.results.csv`);
@@ -65,3 +67,10 @@ export async function retireLabelCommand(options: RetireLabelOptions, io: Io): P
   );
   return exitCode;
 }
+
+export const retireLabelCommand = commandModule({
+  command: 'retire-label',
+  describe: "Snapshot a label's members, then remove all of them (the label itself is kept)",
+  builder: (y) => withOptions(y, [...runFlags, 'yes', 'snapshot', 'verify']).option('label', { ...optionTable.label, demandOption: true }),
+  handler: (a) => choose(a, (io) => retireLabel({ label: a.label, yes: a.yes, out: a.out, snapshot: a.snapshot, ...runOptionsFrom(a) }, io)),
+});

@@ -6,82 +6,74 @@ import { acquireLock } from '../jobs/lock.js';
 import { checkJob, loadJob } from '../jobs/loadJob.js';
 import type { RunOptions } from '../run/flow.js';
 import { renamedEnv } from '../zoho/config.js';
-import { exportCommand } from './export.js';
-import { pruneCommand } from './prune.js';
-import { reconcileCommand } from './reconcile.js';
-import { removeCommand } from './remove.js';
-import { restoreCommand } from './restore.js';
-import { retireLabelCommand } from './retireLabel.js';
+import { choose, commandModule } from './commandModule.js';
+import { exportMembers } from './export.js';
+import { overridesOf, runOptionsFrom, withOptions, withOverrides } from './optionTable.js';
+import { prune } from './prune.js';
+import { reconcile } from './reconcile.js';
+import { remove } from './remove.js';
+import { restore } from './restore.js';
+import { retireLabel } from './retireLabel.js';
 
-/** Options given on the command line; they win over the job's. Paths are relative to the caller's folder. */
-export type JobOverrides = Partial<Omit<Job, 'name' | 'action' | 'env' | 'description'>> & {
-  resume?: boolean | undefined;
-  verbose?: boolean | undefined;
-  json?: boolean | undefined;
+/** How `zdlabels run` runs, beside the job's own keys. */
+interface RunFlags {
+  resume: boolean;
+  verbose: boolean;
+  json: boolean;
   retryBaseMs?: number | undefined;
-};
+}
+
+/** The job's paths a command line may override: relative to the caller's folder, not the job's. */
+const pathKeys = ['input', 'keep', 'snapshot', 'out'];
+
+/** Runs the job's action with its keys; `out` and `snapshot` with their placeholders expanded. */
+function runAction(j: Job, options: RunOptions, expand: (t: string | undefined) => string | undefined, io: Io): Promise<number> {
+  const out = expand(j.out);
+  switch (j.action) {
+    case 'remove':
+      return remove({ input: j.input, out, ...options }, io);
+    case 'retire-label':
+      return retireLabel({ label: j.label, yes: j.yes ?? false, out, snapshot: expand(j.snapshot), ...options }, io);
+    case 'reconcile':
+      return reconcile({ label: j.label, keep: j.keep, check: j.check ?? false, yes: j.yes ?? false, out, ...options }, io);
+    case 'restore':
+      return restore({ results: j.input, out, ...options }, io);
+    case 'prune': {
+      const rules = { status: j.status, inactiveSince: j.inactiveSince, inactiveFor: j.inactiveFor };
+      return prune({ labels: j.labels ?? [], allLabels: j.allLabels ?? false, ...rules, keep: j.keep, yes: j.yes ?? false, out, ...options }, io);
+    }
+    case 'export': {
+      const { verbose, timeoutMs, envNames } = options;
+      return exportMembers({ labels: j.labels ?? [], allLabels: j.allLabels ?? false, helpCenterId: j.helpCenterId, out, verbose, timeoutMs, envNames }, io);
+    }
+  }
+}
 
 /**
  * `zdlabels run <job.json>`: runs a job file under its overlap lock. Relative
  * paths in the job resolve against the job file's folder (the command runs
  * there); command-line overrides resolve against the caller's.
  */
-export async function runJobCommand(file: string, overrides: JobOverrides, io: Io): Promise<number> {
+async function runJob(file: string, overrides: Record<string, unknown>, flags: RunFlags, io: Io): Promise<number> {
   const jobFile = resolve(io.cwd, file);
   const job = await loadJob(jobFile);
-  const here = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as JobOverrides;
-  for (const key of ['input', 'keep', 'snapshot', 'out'] as const) if (given[key] !== undefined) given[key] = here(given[key]);
-  const { resume, verbose, json, retryBaseMs, ...jobKeys } = given;
+  const given = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, pathKeys.includes(k) && typeof v === 'string' ? resolve(io.cwd, v) : v]));
   // The overrides must make sense for this job's action, as its own keys must.
-  const j = checkJob({ ...job, ...jobKeys }, `${jobFile} with the command-line options`);
+  const j = checkJob({ ...job, ...given }, `${jobFile} with the command-line options`);
   const now = new Date();
   const expand = (t: string | undefined) => (t === undefined ? undefined : expandTemplate(t, job.name, now));
-  const out = expand(j.out);
-  const envNames = renamedEnv(job.env ?? {});
-  const options: RunOptions = {
-    by: j.by ?? 'auto',
-    dryRun: j.dryRun ?? false,
-    concurrency: j.concurrency ?? 5,
-    batchSize: j.batchSize ?? 50,
-    retries: j.retries ?? 5,
-    resume: resume ?? false,
-    maxRemovals: j.maxRemovals,
-    helpCenterId: j.helpCenterId,
-    verify: j.verify ?? false,
-    verbose: verbose ?? false,
-    json: json ?? false,
-    timeoutMs: j.timeout === undefined ? undefined : j.timeout * 1000,
-    retryBaseMs,
-    guard: j.guard ?? true,
-    reserveCredits: j.reserveCredits,
-    maxCalls: j.maxCalls,
-    envNames,
-    job: job.name,
-    jobFile,
-  };
-  const log = loggerFor(io, options.verbose);
-  const release = acquireLock(`${jobFile}.lock`, (m) => log.say(`warning: ${m}`));
+  const options: RunOptions = { ...runOptionsFrom({ ...j, ...flags }), envNames: renamedEnv(job.env ?? {}), job: job.name, jobFile };
+  const release = acquireLock(`${jobFile}.lock`, (m) => loggerFor(io, options.verbose).say(`warning: ${m}`));
   try {
-    const jobIo: Io = { ...io, cwd: dirname(jobFile) };
-    switch (j.action) {
-      case 'remove':
-        return await removeCommand({ input: j.input, out, ...options }, jobIo);
-      case 'retire-label':
-        return await retireLabelCommand({ label: j.label, yes: j.yes ?? false, out, snapshot: expand(j.snapshot), ...options }, jobIo);
-      case 'reconcile':
-        return await reconcileCommand({ label: j.label, keep: j.keep, check: j.check ?? false, yes: j.yes ?? false, out, ...options }, jobIo);
-      case 'restore':
-        return await restoreCommand({ results: j.input, out, ...options }, jobIo);
-      case 'prune':
-        return await pruneCommand(
-          { labels: j.labels ?? [], allLabels: j.allLabels ?? false, status: j.status, inactiveSince: j.inactiveSince, inactiveFor: j.inactiveFor, keep: j.keep, yes: j.yes ?? false, out, ...options },
-          jobIo,
-        );
-      case 'export':
-        return await exportCommand({ labels: j.labels ?? [], allLabels: j.allLabels ?? false, helpCenterId: j.helpCenterId, out, verbose: options.verbose, timeoutMs: options.timeoutMs, envNames }, jobIo);
-    }
+    return await runAction(j, options, expand, { ...io, cwd: dirname(jobFile) });
   } finally {
     release();
   }
 }
+
+export const runJobCommand = commandModule({
+  command: 'run <job>',
+  describe: 'Run a job file (JSON; see `zdlabels schema`) under its overlap lock; any option given here overrides the job',
+  builder: (y) => withOverrides(withOptions(y, ['resume', 'verbose', 'json', 'retry-base-ms'])).positional('job', { type: 'string', demandOption: true, describe: 'Job file' }),
+  handler: (a) => choose(a, (io) => runJob(a.job, overridesOf(a), { resume: a.resume, verbose: a.verbose, json: a.json, retryBaseMs: a.retryBaseMs }, io)),
+});

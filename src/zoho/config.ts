@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/ConfigError.js';
+import { isLoopback } from '../loopback.js';
 import { dataCentres, isDataCentre, type DataCentre } from './datacentres.js';
 
 export type Credentials =
@@ -16,6 +17,9 @@ export interface ZohoConfig {
   /** The variable the data centre was read from (ZOHO_DC, or a job's mapping), for messages. */
   dataCentreVariable: string;
 }
+
+/** How long one call (or token request) may take when no timeout is given: `--timeout`'s default. */
+export const defaultTimeoutMs = 30_000;
 
 /** The environment variables a config is read from; a job may point them elsewhere. */
 export const envNames = {
@@ -56,11 +60,6 @@ const envVariableName = new RegExp(envVariableNamePattern, 'u');
 
 export function isEnvVariableName(value: unknown): value is string {
   return typeof value === 'string' && envVariableName.test(value);
-}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function readUrl(variable: string, value: string): string {
