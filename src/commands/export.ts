@@ -4,9 +4,8 @@ import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { membersCsv, writeMembers, type MemberRow } from '../rows/membersCsv.js';
 import { clientFor } from '../clientFor.js';
-import { findLabel, labelMembers } from '../resolve/labelMembers.js';
-import { retryRead } from '../run/retry.js';
-import { listAll } from '../zoho/pager.js';
+import { labelMembers } from '../resolve/labelMembers.js';
+import { pickLabels } from '../resolve/pickLabels.js';
 import type { EnvNames } from '../zoho/config.js';
 import { choose, commandModule } from './commandModule.js';
 import { optionTable, timeoutMsOf, withOptions } from './optionTable.js';
@@ -30,16 +29,13 @@ export async function exportMembers(options: ExportOptions, io: Io): Promise<num
   options.labels.forEach((l) => checkId('label', l));
   if (options.helpCenterId !== undefined) checkId('help-center-id', options.helpCenterId);
   if (options.allLabels === (options.labels.length > 0)) throw new CommandLineError('Give --label ID (one or more) or --all-labels, not both and not neither');
-  const client = clientFor(io, { ...options, envNames: options.envNames });
-  const labelIds = options.allLabels
-    ? (await listAll(client, 'listLabels', { query: options.helpCenterId === undefined ? {} : { helpCenterId: options.helpCenterId } }, retryRead)).map((l) => l.id)
-    : options.labels;
-  if (!options.allLabels) for (const id of labelIds) await findLabel(client, id);
+  const client = clientFor(io, options);
+  const labels = await pickLabels(client, options.labels, options.allLabels, options.helpCenterId);
   const rows: MemberRow[] = [];
-  for (const id of labelIds) rows.push(...(await labelMembers(client, id)));
+  for (const label of labels) rows.push(...(await labelMembers(client, label.id)));
   if (options.out === undefined) io.stdout.write(membersCsv(rows));
   else await writeMembers(resolve(io.cwd, options.out), rows);
-  loggerFor(io).say(`exported ${rows.length} memberships of ${labelIds.length} label(s)${options.out === undefined ? '' : ` to ${resolve(io.cwd, options.out)}`}`);
+  loggerFor(io).say(`exported ${rows.length} memberships of ${labels.length} label(s)${options.out === undefined ? '' : ` to ${resolve(io.cwd, options.out)}`}`);
   return 0;
 }
 

@@ -5,8 +5,8 @@ import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
-import { describeRules, rulesOf, type PruneRules, type RuleOptions } from '../prune/rules.js';
-import { labelName, limitProblem, selectRemovals, type Selection } from '../prune/select.js';
+import { describeRules, resumeCommandLine, rulesOf, type PruneRules, type RuleOptions } from '../prune/rules.js';
+import { limitProblem, selectionNotes, selectRemovals, type Selection } from '../prune/select.js';
 import { writeMembers } from '../rows/membersCsv.js';
 import { readKeep } from '../rows/readKeep.js';
 import { readPairs } from '../rows/readPairs.js';
@@ -29,16 +29,6 @@ export interface PruneOptions extends RunOptions, RuleOptions {
   out?: string | undefined;
 }
 
-/** The command line that finds the same labels and rules again (the cutoff as the instant it was). */
-function commandLine(o: PruneOptions, rules: PruneRules, keepFile: string | undefined): string {
-  const parts = ['zdlabels prune', ...(o.allLabels ? ['--all-labels'] : o.labels.map((l) => `--label ${JSON.stringify(l)}`))];
-  if (o.helpCenterId !== undefined) parts.push(`--help-center-id ${o.helpCenterId}`);
-  if (rules.statuses) parts.push(`--status ${[...rules.statuses].join(',')}`);
-  if (rules.inactiveSince) parts.push(`--inactive-since ${rules.inactiveSince.toISOString()}`);
-  if (keepFile !== undefined) parts.push(`--keep ${keepFile}`);
-  return parts.join(' ');
-}
-
 /** Reads, applies the rules and the guard, then writes the snapshot (every member) and the plan (who goes), before any write. */
 async function planRemovals(client: ZohoClient, labels: Label[], rules: PruneRules, keep: ReadonlySet<string>, options: PruneOptions, files: { snapshot: string; plan: string }, io: Io): Promise<Selection> {
   const selection = await selectRemovals(client, labels, rules, keep, options.concurrency);
@@ -52,9 +42,6 @@ async function planRemovals(client: ZohoClient, labels: Label[], rules: PruneRul
   log.say(`snapshot: ${selection.labels.reduce((n, l) => n + l.members.length, 0)} memberships of ${labels.length} label(s) written to ${files.snapshot}; ${removals} to remove, listed in ${files.plan}`);
   return selection;
 }
-
-const notesOf = (selection: Selection, rules: PruneRules): string[] =>
-  selection.labels.map((l) => `prune ${labelName(l.label)}: ${l.members.length} members, ${l.removals.length} matched the rules (${describeRules(rules)})${l.kept > 0 ? `, ${l.kept} kept by the keep file` : ''}; nobody is ever added`);
 
 /**
  * `zdlabels prune`: takes labels away from the members who match the rules
@@ -72,7 +59,7 @@ export async function prune(options: PruneOptions, io: Io): Promise<number> {
   const labels = await pickLabels(client, options.labels, options.allLabels, options.helpCenterId);
   const out = resolve(io.cwd, options.out ?? (labels.length === 1 && !options.allLabels ? `prune-${labels[0]!.id}.results.csv` : 'prune.results.csv'));
   const files = artifactsFor(out);
-  const resumeHint = resumeHintFor(options, out, `${commandLine(options, rules, keepFile)} --resume --yes --out ${out}`);
+  const resumeHint = resumeHintFor(options, out, `${resumeCommandLine(options, rules, keepFile)} --resume --yes --out ${out}`);
   const inputs = keepFile === undefined ? [] : [keepFile];
   // Resuming works from the first run's plan: the members have changed since.
   const resume = options.resume && existsSync(files.plan);
@@ -97,7 +84,7 @@ export async function prune(options: PruneOptions, io: Io): Promise<number> {
       knownMembers: only && { labelId: only.label.id, userIds: new Set(only.members.map((m) => m.userId)) },
       confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove ${pending} memberships (${describeRules(rules)}) from ${labels.length} label(s) in ${plan.batches.length} calls?`),
       resumeHint,
-      notes: selection ? notesOf(selection, rules) : [],
+      notes: selection ? selectionNotes(selection, rules) : [],
     },
     io,
   );

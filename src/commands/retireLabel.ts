@@ -10,6 +10,7 @@ import { confirm } from '../run/confirm.js';
 import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
 import { findLabel, labelMembers } from '../resolve/labelMembers.js';
+import { labelTitle } from '../resolve/labelNames.js';
 import { choose, commandModule } from './commandModule.js';
 import { optionTable, runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
 import { checkId } from './optionValues.js';
@@ -33,7 +34,7 @@ export async function retireLabel(options: RetireLabelOptions, io: Io): Promise<
   const resumeHint = resumeHintFor(options, out, `zdlabels retire-label --label ${options.label} --resume --yes --out ${out}`);
   const client = clientFor(io, options);
   const label = await findLabel(client, options.label);
-  const name = `"${label.name ?? ''}" (${options.label})`;
+  const name = labelTitle(label);
   const log = loggerFor(io);
   // Resuming works from the first run's snapshot: the label has fewer members by now.
   const resume = options.resume && existsSync(snapshot);
