@@ -86,13 +86,13 @@ export async function loadSeed(file: string): Promise<Seed> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(file, undefined, `cannot read the seed file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new InputError(file, undefined, `cannot read the seed file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(file, undefined, `not JSON: ${(error as Error).message}`);
+    throw new InputError(file, undefined, `not JSON: ${(error as Error).message}`, { cause: error });
   }
   return parseSeed(json, file);
 }

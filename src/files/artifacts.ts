@@ -44,7 +44,7 @@ export async function checkWritable(file: string, option: string): Promise<void>
     await access(folder, constants.W_OK);
     if (existing) await access(file, constants.W_OK);
   } catch (error) {
-    throw new InputError(file, undefined, `cannot write ${option === '--out' ? 'the results' : option} here: ${why(error)}; choose another ${option}`);
+    throw new InputError(file, undefined, `cannot write ${option === '--out' ? 'the results' : option} here: ${why(error)}; choose another ${option}`, { cause: error });
   }
   await removeStaleTemps(file);
 }

@@ -87,6 +87,7 @@ function parseJson(file: string, text: string): unknown {
     const where = position ? ` at line ${before.length}, column ${before.at(-1)!.length + 1}` : '';
     const token = /^Unexpected token '(.)'/su.exec(message);
     const what = token ? `unexpected character '${token[1]}' (a value without its quotes?)` : message.replace(/ in JSON at position \d+.*$/s, '');
+    // No `cause`: the SyntaxError's message quotes the text around the bad token, which may be a secret.
     throw new InputError(file, undefined, `not valid JSON${where}: ${what}`);
   }
 }
@@ -102,7 +103,7 @@ export async function loadJob(file: string): Promise<Job> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(file, undefined, code === 'ENOENT' ? 'no such job file' : code === 'EISDIR' ? 'is a directory, not a job file' : `cannot read the job file (${code ?? String(error)})`);
+    throw new InputError(file, undefined, code === 'ENOENT' ? 'no such job file' : code === 'EISDIR' ? 'is a directory, not a job file' : `cannot read the job file (${code ?? String(error)})`, { cause: error });
   }
   return checkJob(parseJson(file, text.replace(/^\uFEFF/, '')), file);
 }

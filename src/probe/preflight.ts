@@ -24,7 +24,7 @@ async function findUser(client: ZohoClient, userId: string): Promise<User> {
     return await retryRead(() => client.call('getUser', { path: { userId }, query: {} }));
   } catch (error) {
     if (error instanceof ZohoApiError && error.kind === 'not_found') {
-      throw new UsageError(`--user ${userId}: no such user in this organization (\`zdlabels export --label ID\` lists a label's members)`);
+      throw new UsageError(`--user ${userId}: no such user in this organization (\`zdlabels export --label ID\` lists a label's members)`, { cause: error });
     }
     throw error;
   }

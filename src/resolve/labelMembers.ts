@@ -38,7 +38,7 @@ export async function findLabel(client: ZohoClient, labelId: string): Promise<La
     return await retryRead(() => client.call('getLabel', { path: { labelId } }));
   } catch (error) {
     if (error instanceof ZohoApiError && error.kind === 'not_found') {
-      throw new UsageError(`--label ${labelId}: no such label in this organization (\`zdlabels doctor\` lists the labels)`);
+      throw new UsageError(`--label ${labelId}: no such label in this organization (\`zdlabels doctor\` lists the labels)`, { cause: error });
     }
     throw error;
   }

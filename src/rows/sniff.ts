@@ -29,14 +29,14 @@ export async function readHead(file: string): Promise<Buffer> {
     handle = await open(file, 'r');
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(file, undefined, whyUnreadable(error));
+    throw new InputError(file, undefined, whyUnreadable(error), { cause: error });
   }
   try {
     const buffer = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
     return buffer.subarray(0, bytesRead);
   } catch (error) {
-    throw new InputError(file, undefined, whyUnreadable(error));
+    throw new InputError(file, undefined, whyUnreadable(error), { cause: error });
   } finally {
     await handle.close();
   }

@@ -66,8 +66,8 @@ function readUrl(variable: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
-  } catch {
-    throw new ConfigError(variable, `expected an absolute URL such as https://desk.zoho.eu, got ${JSON.stringify(value)}`);
+  } catch (error) {
+    throw new ConfigError(variable, `expected an absolute URL such as https://desk.zoho.eu, got ${JSON.stringify(value)}`, { cause: error });
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new ConfigError(
