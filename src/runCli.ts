@@ -2,7 +2,7 @@ import { buildCli } from './cli.js';
 import { sessionKey, type Session } from './commands/commandModule.js';
 import { CommandLineError } from './errors/CommandLineError.js';
 import { ZdlabelsError } from './errors/ZdlabelsError.js';
-import { exitCodeFor } from './exitCodes.js';
+import { exitCodeFor, exitCodes } from './exitCodes.js';
 import type { Io } from './io.js';
 
 /** Runs one command line and returns the exit code; never exits the process itself. */
@@ -25,6 +25,6 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     // Not one of ours: a bug. Show everything so it can be reported.
     io.stderr.write(`zdlabels: internal error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 70;
+    return exitCodes.internalError;
   }
 }

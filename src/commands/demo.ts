@@ -7,6 +7,7 @@ import { loadSeed } from '../emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { demoPassed, demoVerdict, verdictLines } from '../demo/verdict.js';
 import { InputError } from '../errors/InputError.js';
+import { exitCodes } from '../exitCodes.js';
 import { loadJob } from '../jobs/loadJob.js';
 import type { Io } from '../io.js';
 import { readPairs } from '../rows/readPairs.js';
@@ -52,7 +53,7 @@ async function runAndJudge(emulator: RunningEmulator, job: DemoJob, outDir: stri
   for (const line of await resultLines(out, code)) say(line);
   const verdict = demoVerdict(before, new Set(emulator.state.pairs()), await askedPairs(job.input), emulator.calls);
   for (const line of verdictLines(verdict)) say(line);
-  return demoPassed(verdict) ? 0 : 1;
+  return demoPassed(verdict) ? exitCodes.ok : exitCodes.someRowsNotDone;
 }
 
 interface DemoJob {
@@ -68,7 +69,7 @@ interface DemoJob {
  * job against it over real HTTP, and checks the emulator's final state: the
  * requested pairs are gone and nothing else changed.
  */
-export async function demo(options: { job?: string | undefined; seed?: string | undefined }, io: Io): Promise<number> {
+async function demo(options: { job?: string | undefined; seed?: string | undefined }, io: Io): Promise<number> {
   const file = resolve(io.cwd, options.job ?? join(packageRoot, 'jobs', 'demo.json'));
   const seedFile = resolve(io.cwd, options.seed ?? join(packageRoot, 'fixtures', 'demo', 'seed.json'));
   const job = await loadJob(file);

@@ -12,7 +12,7 @@ import { choose, commandModule } from './commandModule.js';
 import { optionTable, timeoutMsOf, withOptions } from './optionTable.js';
 import { checkId } from './optionValues.js';
 
-export interface DoctorOptions {
+interface DoctorOptions {
   envNames?: Partial<EnvNames> | undefined;
   timeoutMs?: number | undefined;
   /** `--probe`, with its `--label`, `--user`, `--yes` and `--json`. */
@@ -29,7 +29,7 @@ export interface DoctorOptions {
  * Exit 0 when healthy; else the exit code of the first problem found (2 for a
  * setting missing or malformed, 3 for a refusal).
  */
-export async function doctor(options: DoctorOptions, io: Io): Promise<number> {
+async function doctor(options: DoctorOptions, io: Io): Promise<number> {
   const probe = probeTarget(options);
   if (probe) return probeCommand(probe, options, io);
   const c = colours(io.stdout, io.env);

@@ -9,7 +9,7 @@ import { defaultTimeoutMs } from '../zoho/config.js';
 import { checkId, numberOption, numberValue, type NumberRule } from './optionValues.js';
 
 /** What a run does when neither the command line nor a job says. */
-export const runDefaults = {
+const runDefaults = {
   by: 'auto',
   dryRun: false,
   concurrency: 5,

@@ -13,7 +13,7 @@ export function creditWeight(endpoint: EndpointName | 'deleteLabel' | 'unknown',
 }
 
 /** What the `X-Rate-Limit-Remaining-v3` header says when the day's credits are unlimited. */
-export const UNLIMITED_REMAINING = 1_000_000;
+const UNLIMITED_REMAINING = 1_000_000;
 
 export function creditsLeft(knobs: Pick<EmulatorKnobs, 'dailyCredits' | 'creditsUsed'>): number {
   return Number.isFinite(knobs.dailyCredits) ? Math.max(0, knobs.dailyCredits - knobs.creditsUsed) : UNLIMITED_REMAINING;

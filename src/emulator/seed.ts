@@ -3,7 +3,7 @@ import { InputError } from '../errors/InputError.js';
 import type { UserStatus } from '../zoho/types.js';
 import { schemaProblems } from './seedSchema.js';
 
-export interface SeedUser {
+interface SeedUser {
   id: string;
   name: string;
   email: string;
@@ -28,7 +28,7 @@ export interface Seed {
 const SHOWN = 20;
 
 /** References to things the seed does not hold, and IDs given twice. */
-export function referenceProblems(seed: Seed): string[] {
+function referenceProblems(seed: Seed): string[] {
   const problems: string[] = [];
   const known = (kind: string, list: { id: string }[], where: string): Set<string> => {
     const seen = new Map<string, number>();

@@ -50,7 +50,7 @@ export async function checkWritable(file: string, option: string): Promise<void>
 }
 
 /** Whether two paths are the same file: the same real path, or (hard links) the same device and inode. */
-export async function sameFile(a: string, b: string): Promise<boolean> {
+async function sameFile(a: string, b: string): Promise<boolean> {
   const [sa, sb] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
   if (sa && sb) return sa.dev === sb.dev && sa.ino === sb.ino;
   const real = async (p: string) => join(await realpath(dirname(p)).catch(() => dirname(p)), basename(p));

@@ -3,7 +3,7 @@ import { UsageError } from '../errors/UsageError.js';
 import type { MemberRow } from '../rows/membersCsv.js';
 import type { UserStatus } from '../zoho/types.js';
 
-export const memberStatuses: readonly UserStatus[] = ['ACTIVE', 'DISABLED', 'DELETED'];
+const memberStatuses: readonly UserStatus[] = ['ACTIVE', 'DISABLED', 'DELETED'];
 
 /** Who goes: members matching every rule given (they narrow each other). */
 export interface PruneRules {

@@ -7,7 +7,7 @@ import { inactiveSince } from './activity.js';
 import { describeRules, matchesStatus, type PruneRules } from './rules.js';
 
 /** One label: its members as read, who the rules remove, and how many the keep list saved. */
-export interface LabelPrune {
+interface LabelPrune {
   label: Label;
   members: MemberRow[];
   removals: MemberRow[];

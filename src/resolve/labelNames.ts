@@ -6,7 +6,7 @@ import { closest } from './editDistance.js';
 export const labelTitle = (label: Pick<Label, 'id' | 'name'>): string => `"${label.name ?? ''}" (${label.id})`;
 
 /** Names are compared trimmed, in one Unicode form, without case. */
-export const nameKey = (name: string): string => name.trim().normalize('NFC').toLowerCase();
+const nameKey = (name: string): string => name.trim().normalize('NFC').toLowerCase();
 
 export interface LabelIndex {
   readonly labels: readonly Label[];

@@ -12,7 +12,7 @@ import { binaryContent, readHead, refuseBinaryHead, sniffDelimiter, sniffRecordD
  * names and notes is far shorter; a file without line breaks (or a quote never
  * closed) stops here, in milliseconds, instead of being read whole into memory.
  */
-export const MAX_RECORD_CHARS = 1024 * 1024;
+const MAX_RECORD_CHARS = 1024 * 1024;
 /** Most headers a message lists. */
 const LISTED_HEADERS = 20;
 

@@ -22,7 +22,7 @@ export interface ZohoConfig {
 export const defaultTimeoutMs = 30_000;
 
 /** The environment variables a config is read from; a job may point them elsewhere. */
-export const envNames = {
+const envNames = {
   dc: 'ZOHO_DC',
   deskUrl: 'ZOHO_DESK_URL',
   accountsUrl: 'ZOHO_ACCOUNTS_URL',
