@@ -17,9 +17,14 @@ function envProperties(): { readonly [V in EnvVariable]: EnvProperty<V> } {
   return Object.fromEntries(entries) as { [V in EnvVariable]: EnvProperty<V> };
 }
 
-/** The keys an action requires, and those it does not use (present, they are refused as "not used by action …"). */
+/** What an action requires, and what it refuses (see refuses). */
 function when<const A extends string, const T extends object>(action: A, then: T) {
   return { if: { properties: { action: { const: action } }, required: ['action'] }, then } as const;
+}
+
+/** The keys an action does not use: present, they are refused as "not used by action …". */
+function refuses<const K extends readonly string[]>(...keys: K): { readonly [P in K[number]]: false } {
+  return Object.fromEntries(keys.map((k) => [k, false])) as { readonly [P in K[number]]: false };
 }
 
 /** export and prune: either `labels` or `allLabels: true`. */
@@ -102,60 +107,30 @@ export const jobSchema = {
   allOf: [
     when('remove', {
       required: ['input'],
-      properties: { label: false, labels: false, allLabels: false, keep: false, snapshot: false, yes: false, check: false, status: false, inactiveSince: false, inactiveFor: false },
+      properties: refuses('label', 'labels', 'allLabels', 'keep', 'snapshot', 'yes', 'check', 'status', 'inactiveSince', 'inactiveFor'),
     }),
     when('retire-label', {
       required: ['label'],
-      properties: { input: false, labels: false, allLabels: false, keep: false, check: false, status: false, inactiveSince: false, inactiveFor: false },
+      properties: refuses('input', 'labels', 'allLabels', 'keep', 'check', 'status', 'inactiveSince', 'inactiveFor'),
     }),
     when('reconcile', {
       required: ['label', 'keep'],
-      properties: { input: false, labels: false, allLabels: false, snapshot: false, status: false, inactiveSince: false, inactiveFor: false },
+      properties: refuses('input', 'labels', 'allLabels', 'snapshot', 'status', 'inactiveSince', 'inactiveFor'),
     }),
     when('restore', {
       required: ['input'],
-      properties: {
-        label: false,
-        labels: false,
-        allLabels: false,
-        keep: false,
-        snapshot: false,
-        check: false,
-        by: false,
-        maxRemovals: false,
-        yes: false,
-        status: false,
-        inactiveSince: false,
-        inactiveFor: false,
-      },
+      properties: refuses('label', 'labels', 'allLabels', 'keep', 'snapshot', 'check', 'by', 'maxRemovals', 'yes', 'status', 'inactiveSince', 'inactiveFor'),
     }),
     when('export', {
       properties: {
-        input: false,
-        label: false,
-        keep: false,
-        snapshot: false,
-        check: false,
-        by: false,
-        maxRemovals: false,
-        yes: false,
-        dryRun: false,
-        verify: false,
-        batchSize: false,
-        retries: false,
-        concurrency: false,
-        guard: false,
-        reserveCredits: false,
-        maxCalls: false,
-        status: false,
-        inactiveSince: false,
-        inactiveFor: false,
+        ...refuses('input', 'label', 'keep', 'snapshot', 'check', 'by', 'maxRemovals', 'yes', 'dryRun', 'verify'),
+        ...refuses('batchSize', 'retries', 'concurrency', 'guard', 'reserveCredits', 'maxCalls', 'status', 'inactiveSince', 'inactiveFor'),
         labels: { items: zohoId },
       },
       oneOf: labelsOrAll,
     }),
     when('prune', {
-      properties: { input: false, label: false, snapshot: false, check: false, by: false },
+      properties: refuses('input', 'label', 'snapshot', 'check', 'by'),
       oneOf: labelsOrAll,
       anyOf: [{ required: ['status'] }, { required: ['inactiveSince'] }, { required: ['inactiveFor'] }],
       not: { required: ['inactiveSince', 'inactiveFor'] },
