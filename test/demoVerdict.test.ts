@@ -1,5 +1,5 @@
 // The demo's verdict, alone: exactly the requested pairs gone, and nothing else written.
-import { demoPassed, demoVerdict, verdictLines } from '../src/demo/verdict.js';
+import { demoPassed, demoVerdict, verdictLines } from '../src/demo/demoVerdict.js';
 
 const before = new Set(['1:10', '2:10', '3:10', '1:20']);
 const removal = { method: 'POST', endpoint: 'removeUsersFromLabel' };

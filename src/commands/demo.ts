@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { loadSeed } from '../emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
-import { demoPassed, demoVerdict, verdictLines } from '../demo/verdict.js';
+import { demoPassed, demoVerdict, verdictLines } from '../demo/demoVerdict.js';
 import { InputError } from '../errors/InputError.js';
 import { exitCodes } from '../exitCodes.js';
 import { loadJob } from '../jobs/loadJob.js';
