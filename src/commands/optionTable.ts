@@ -4,6 +4,7 @@
 // defaults once, whether the values came from the command line or a job.
 import type { Argv, Options } from 'yargs';
 import { CommandLineError } from '../errors/CommandLineError.js';
+import { jobSchema } from '../jobs/jobSchema.js';
 import type { RunOptions } from '../run/flow.js';
 import { defaultTimeoutMs } from '../zoho/config.js';
 import { checkId, numberOption, numberValue, type NumberRule } from './optionValues.js';
@@ -23,17 +24,22 @@ const runDefaults = {
   timeout: defaultTimeoutMs / 1000,
 } as const;
 
+/** A numeric key's range as the job schema states it: the command line checks the same. */
+function ruleOf(key: { type: 'integer' | 'number'; minimum?: number; exclusiveMinimum?: number; maximum?: number }): NumberRule {
+  const min = key.minimum ?? key.exclusiveMinimum ?? Number.NEGATIVE_INFINITY;
+  return { integer: key.type === 'integer', min, above: key.exclusiveMinimum !== undefined, ...(key.maximum === undefined ? {} : { max: key.maximum }) };
+}
+
+const keys = jobSchema.properties;
 const rules = {
-  concurrency: { integer: true, min: 1 },
-  batchSize: { integer: true, min: 1 },
-  retries: { integer: true, min: 0 },
-  maxRemovals: { integer: true, min: 0 },
-  reserveCredits: { integer: true, min: 0 },
-  maxCalls: { integer: true, min: 1 },
-  // 0 is refused rather than read as "no timeout": a call that never ends would
-  // hold a scheduled job's lock for ever. ky refuses more than 2^31 - 1 ms.
-  timeout: { integer: false, min: 0, above: true, max: 86_400 },
-} as const satisfies Record<string, NumberRule>;
+  concurrency: ruleOf(keys.concurrency),
+  batchSize: ruleOf(keys.batchSize),
+  retries: ruleOf(keys.retries),
+  maxRemovals: ruleOf(keys.maxRemovals),
+  reserveCredits: ruleOf(keys.reserveCredits),
+  maxCalls: ruleOf(keys.maxCalls),
+  timeout: ruleOf(keys.timeout),
+};
 
 /** `run`: an override must be there and be a number; its range is the job schema's, checked with the job's own keys. */
 const anyNumber: NumberRule = { integer: false, min: Number.NEGATIVE_INFINITY };

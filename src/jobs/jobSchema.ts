@@ -4,7 +4,8 @@
 // what Ajv validates a job against, and the TypeScript type of a job
 // (src/jobs/job.ts derives it with json-schema-to-ts). It is TypeScript, not
 // JSON, because only an `as const` object keeps the literal types the Job type
-// is derived from. Edit it here, then run `npm run schema:write`.
+// is derived from. The command line checks numbers by the same ranges
+// (commands/optionTable.ts). Edit it here, then run `npm run schema:write`.
 import { envVariableNamePattern, envVariables, type EnvVariable } from '../zoho/config.js';
 
 const zohoId = { pattern: '^[0-9]+$', description: 'A Zoho ID: digits only, as a string (17-19 digit IDs do not survive as JSON numbers).' } as const;
@@ -85,6 +86,8 @@ export const jobSchema = {
     helpCenterId: { type: 'string', ...zohoId },
     yes: { type: 'boolean', description: 'retire-label, reconcile: do not ask (unattended runs must say so).' },
     check: { type: 'boolean', description: 'reconcile: report drift only (exit 4 if any).' },
+    // 0 is refused rather than read as "no timeout": a call that never ends would
+    // hold a scheduled job's lock for ever. ky refuses more than 2^31 - 1 ms.
     timeout: { type: 'number', exclusiveMinimum: 0, maximum: 86400, description: 'Seconds to wait for one call.' },
     guard: {
       type: 'boolean',
