@@ -11,6 +11,8 @@ export const exitCodes = {
   creditsExhausted: 6,
   locked: 7,
   guardTripped: 8,
+  /** Not one of ours: a bug, reported with its stack (EX_SOFTWARE of sysexits.h). */
+  internalError: 70,
 } as const;
 
 /** The exit code of an error that ends a command. */

@@ -1,7 +1,5 @@
 import type { Io } from './io.js';
 
-export type LogFormat = 'text' | 'json';
-
 /**
  * Where a run talks to people and schedulers (stderr). In text mode: lines for
  * people, events only with --verbose. In json mode (`--log-format json`): one

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { hideBin } from 'yargs/helpers';
 import { processIo } from './io.js';
-import { run } from './run.js';
+import { runCli } from './runCli.js';
 import { restoreTerminals } from './terminal.js';
 
 // Whatever the way out (an error, a crash), the terminal gets its cursor and line wrap back.
@@ -9,7 +9,7 @@ process.on('exit', restoreTerminals);
 const io = processIo();
 // The only place that exits the process. A reader of stdout/stderr gone away
 // (`| head -1`) ends a command that is not stopping on it quietly, with 0.
-const code = await Promise.race([run(hideBin(process.argv), io), io.quiet.then(() => 0)]);
+const code = await Promise.race([runCli(hideBin(process.argv), io), io.quiet.then(() => 0)]);
 process.exitCode = code;
 // Let stdout/stderr drain (a failed write reports itself by then), then leave
 // even if a keep-alive socket lingers.

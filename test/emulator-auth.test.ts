@@ -2,7 +2,7 @@
 // refresh throttle (issue 10), observed over real HTTP with plain fetch.
 import { jest } from '@jest/globals';
 import { Auth } from '../src/emulator/auth.js';
-import { knobsFrom, type EmulatorOptions } from '../src/emulator/options.js';
+import { knobsFrom, type EmulatorOptions } from '../src/emulator/knobs.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { rawApi, rawToken } from './helpers/emulator.js';
 import { A } from './helpers/seed.js';

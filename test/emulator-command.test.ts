@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isLoopback } from '../src/commands/emulator.js';
+import { isLoopback } from '../src/loopback.js';
 import { cli, tempDir } from './helpers/cli.js';
 
 describe('zdlabels emulator (the command)', () => {

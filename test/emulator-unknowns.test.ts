@@ -2,7 +2,7 @@
 // 10): each value observed over real HTTP, with plain fetch, on the answer and
 // on the state it leaves.
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
-import type { EmulatorOptions } from '../src/emulator/options.js';
+import type { EmulatorOptions } from '../src/emulator/knobs.js';
 import type { Seed } from '../src/emulator/seed.js';
 import { rawApi, type RawAnswer } from './helpers/emulator.js';
 import { A, B, C, u } from './helpers/seed.js';

@@ -261,7 +261,7 @@ describe('running unattended', () => {
 describe('colour', () => {
   test('only on a TTY, and never with NO_COLOR', async () => {
     const { PassThrough } = await import('node:stream');
-    const { run } = await import('../src/run.js');
+    const { runCli: run } = await import('../src/runCli.js');
     const doctor = async (env: Record<string, string>) => {
       const stdout = Object.assign(new PassThrough(), { isTTY: true });
       let out = '';

@@ -2,7 +2,7 @@
 // option it must tell apart: the report says the value (in words and in
 // --json), and the emulator ends exactly as it began.
 import { startEmulator, type CallRecord, type RunningEmulator } from '../src/emulator/server.js';
-import type { EmulatorOptions } from '../src/emulator/options.js';
+import type { EmulatorOptions } from '../src/emulator/knobs.js';
 import { endpoints } from '../src/zoho/endpoints.js';
 import { cli, tempDir } from './helpers/cli.js';
 import { A, C, u } from './helpers/seed.js';

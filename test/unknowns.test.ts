@@ -5,7 +5,7 @@
 // with a status its evidence supports.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EmulatorKnobs } from '../src/emulator/options.js';
+import type { EmulatorKnobs } from '../src/emulator/knobs.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir, writePairs, type ResultRow } from './helpers/cli.js';
 import { A, B, C, u } from './helpers/seed.js';

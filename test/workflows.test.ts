@@ -251,13 +251,22 @@ describe('doctor', () => {
     ['an org id the token does not reach', { ZOHO_ORG_ID: '777' }, {}, /ZOHO_ORG_ID=777 is not among the organizations this token reaches: 2389290 \(Zylker\)/],
     ['missing scopes', {}, { scopes: ['Desk.basic.READ'] }, /lacks a needed scope.*Desk\.settings\.READ/],
     ['a refused refresh token', { ZOHO_REFRESH_TOKEN: 'nope' }, {}, /✘ token refresh: .*ZOHO_REFRESH_TOKEN/],
-    ['a missing org id', { ZOHO_ORG_ID: '' }, {}, /ZOHO_ORG_ID is not set; this token reaches: 2389290/],
-    ['a bad data centre name', { ZOHO_DC: 'mars', ZOHO_DESK_URL: '', ZOHO_ACCOUNTS_URL: '' }, {}, /✘ configuration: ZOHO_DC: unknown data centre "mars"/],
   ])('%s: exit 3 with the fix', async (_name, env, knobs, message) => {
     Object.assign(emulator.knobs, knobs);
     const r = await cli(['doctor'], { env: { ...emulator.env, ...env }, cwd: dir });
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(message);
     expect(r.stdout).not.toContain('nope');
+  });
+
+  // A setting missing or malformed is a configuration problem: exit 2, as for every other command (README's exit codes).
+  test.each([
+    ['a missing org id', { ZOHO_ORG_ID: '' }, /✘ ZOHO_ORG_ID is not set; this token reaches: 2389290/],
+    ['a bad data centre name', { ZOHO_DC: 'mars', ZOHO_DESK_URL: '', ZOHO_ACCOUNTS_URL: '' }, /✘ configuration: ZOHO_DC: unknown data centre "mars"/],
+    ['no credentials', { ZOHO_CLIENT_ID: '', ZOHO_CLIENT_SECRET: '', ZOHO_REFRESH_TOKEN: '' }, /✘ configuration: ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN: missing/],
+  ])('%s: exit 2 with the fix', async (_name, env, message) => {
+    const r = await cli(['doctor'], { env: { ...emulator.env, ...env }, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(message);
   });
 });

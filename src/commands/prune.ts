@@ -5,19 +5,20 @@ import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
-import { describeRules, rulesOf, type PruneRules, type RuleOptions } from '../prune/rules.js';
-import { labelName, limitProblem, selectRemovals, type Selection } from '../prune/select.js';
-import { writeMembers } from '../rows/members.js';
+import { describeRules, resumeCommandLine, rulesOf, type PruneRules, type RuleOptions } from '../prune/rules.js';
+import { limitProblem, selectionNotes, selectRemovals, type Selection } from '../prune/select.js';
+import { writeMembers } from '../rows/membersCsv.js';
 import { readKeep } from '../rows/readKeep.js';
 import { readPairs } from '../rows/readPairs.js';
 import { pickLabels } from '../resolve/pickLabels.js';
-import { clientFor } from '../run/client.js';
+import { clientFor } from '../clientFor.js';
 import { confirm } from '../run/confirm.js';
 import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { Label } from '../zoho/types.js';
-import { validateRunOptions } from './options.js';
+import { choose, commandModule } from './commandModule.js';
+import { optionTable, runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
 
 export interface PruneOptions extends RunOptions, RuleOptions {
   /** Label IDs or names. */
@@ -26,16 +27,6 @@ export interface PruneOptions extends RunOptions, RuleOptions {
   keep?: string | undefined;
   yes: boolean;
   out?: string | undefined;
-}
-
-/** The command line that finds the same labels and rules again (the cutoff as the instant it was). */
-function commandLine(o: PruneOptions, rules: PruneRules, keepFile: string | undefined): string {
-  const parts = ['zdlabels prune', ...(o.allLabels ? ['--all-labels'] : o.labels.map((l) => `--label ${JSON.stringify(l)}`))];
-  if (o.helpCenterId !== undefined) parts.push(`--help-center-id ${o.helpCenterId}`);
-  if (rules.statuses) parts.push(`--status ${[...rules.statuses].join(',')}`);
-  if (rules.inactiveSince) parts.push(`--inactive-since ${rules.inactiveSince.toISOString()}`);
-  if (keepFile !== undefined) parts.push(`--keep ${keepFile}`);
-  return parts.join(' ');
 }
 
 /** Reads, applies the rules and the guard, then writes the snapshot (every member) and the plan (who goes), before any write. */
@@ -52,16 +43,13 @@ async function planRemovals(client: ZohoClient, labels: Label[], rules: PruneRul
   return selection;
 }
 
-const notesOf = (selection: Selection, rules: PruneRules): string[] =>
-  selection.labels.map((l) => `prune ${labelName(l.label)}: ${l.members.length} members, ${l.removals.length} matched the rules (${describeRules(rules)})${l.kept > 0 ? `, ${l.kept} kept by the keep file` : ''}; nobody is ever added`);
-
 /**
  * `zdlabels prune`: takes labels away from the members who match the rules
  * (status, no activity since), never from anyone on the keep list; a snapshot
  * and the plan are written first, then the shared flow runs (results, journal,
  * --resume from the plan, restore, --verify, --dry-run, the prompt).
  */
-export async function pruneCommand(options: PruneOptions, io: Io): Promise<number> {
+export async function prune(options: PruneOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   const rules = rulesOf(options, new Date());
   if (options.allLabels === (options.labels.length > 0)) throw new UsageError('Give --label (an ID or a name; repeat for several) or --all-labels, not both and not neither');
@@ -71,7 +59,7 @@ export async function pruneCommand(options: PruneOptions, io: Io): Promise<numbe
   const labels = await pickLabels(client, options.labels, options.allLabels, options.helpCenterId);
   const out = resolve(io.cwd, options.out ?? (labels.length === 1 && !options.allLabels ? `prune-${labels[0]!.id}.results.csv` : 'prune.results.csv'));
   const files = artifactsFor(out);
-  const resumeHint = resumeHintFor(options, out, `${commandLine(options, rules, keepFile)} --resume --yes --out ${out}`);
+  const resumeHint = resumeHintFor(options, out, `${resumeCommandLine(options, rules, keepFile)} --resume --yes --out ${out}`);
   const inputs = keepFile === undefined ? [] : [keepFile];
   // Resuming works from the first run's plan: the members have changed since.
   const resume = options.resume && existsSync(files.plan);
@@ -97,9 +85,24 @@ export async function pruneCommand(options: PruneOptions, io: Io): Promise<numbe
       knownMembers: only && { labelId: only.label.id, userIds: new Set(only.members.map((m) => m.userId)) },
       confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove ${pending} memberships (${describeRules(rules)}) from ${labels.length} label(s) in ${plan.batches.length} calls?`),
       resumeHint,
-      notes: selection ? notesOf(selection, rules) : [],
+      notes: selection ? selectionNotes(selection, rules) : [],
     },
     io,
   );
   return exitCode;
 }
+
+export const pruneCommand = commandModule({
+  command: 'prune',
+  describe: 'Take labels away from the members who match rules (status, no activity since), with a snapshot first; never adds',
+  builder: (y) =>
+    withOptions(y, [...runFlags, 'all-labels', 'status', 'inactive-since', 'inactive-for', 'yes', 'verify'])
+      .option('label', { ...optionTable.label, array: true, default: [] as string[], describe: 'Label ID or name (repeat for several)' })
+      .option('help-center-id', { ...optionTable['help-center-id'], describe: 'With --all-labels or a label name: only this help center' })
+      .option('keep', { ...optionTable.keep, describe: 'CSV with a user_id column: never remove these users' })
+      .option('max-removals', { ...optionTable['max-removals'], describe: 'The most removals in all (default: no label loses more than half its members)' }),
+  handler: (a) =>
+    choose(a, (io) =>
+      prune({ labels: a.label.map(String), allLabels: a.allLabels, status: a.status, inactiveSince: a.inactiveSince, inactiveFor: a.inactiveFor, keep: a.keep, yes: a.yes, out: a.out, ...runOptionsFrom(a) }, io),
+    ),
+});

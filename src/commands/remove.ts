@@ -3,7 +3,8 @@ import type { Io } from '../io.js';
 import { readInput, sourceOf } from '../rows/readPairs.js';
 import { lookUp } from '../resolve/lookups.js';
 import { runFlow, type RunOptions } from '../run/flow.js';
-import { validateRunOptions } from './options.js';
+import { choose, commandModule } from './commandModule.js';
+import { runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
 
 export interface RemoveOptions extends RunOptions {
   input: string;
@@ -17,7 +18,7 @@ const resultsBeside = (input: string): string => `${input.replace(/\.csv$/i, '')
  * `zdlabels remove`: rows from a CSV naming a user (user_id or email) and a
  * label (label_id or label name). Emails and names are looked up first.
  */
-export async function removeCommand(options: RemoveOptions, io: Io): Promise<number> {
+export async function remove(options: RemoveOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   const input = resolve(io.cwd, options.input);
   const out = resolve(io.cwd, options.out ?? resultsBeside(options.input));
@@ -27,3 +28,15 @@ export async function removeCommand(options: RemoveOptions, io: Io): Promise<num
   const { exitCode } = await runFlow({ command: 'remove', action: 'remove', out, options, resumeHint, ...looked }, io);
   return exitCode;
 }
+
+export const removeCommand = commandModule({
+  command: 'remove <input>',
+  describe: 'Remove users from labels: one (user_id, label_id) pair per CSV row',
+  builder: (y) =>
+    withOptions(y, [...runFlags, 'by', 'max-removals', 'help-center-id', 'verify']).positional('input', {
+      type: 'string',
+      demandOption: true,
+      describe: 'CSV with user_id and label_id columns',
+    }),
+  handler: (a) => choose(a, (io) => remove({ input: a.input, out: a.out, ...runOptionsFrom(a) }, io)),
+});

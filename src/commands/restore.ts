@@ -3,7 +3,8 @@ import { stemOf } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { readRemoved } from '../rows/readRemoved.js';
 import { runFlow, type RunOptions } from '../run/flow.js';
-import { validateRunOptions } from './options.js';
+import { choose, commandModule } from './commandModule.js';
+import { runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
 
 export interface RestoreOptions extends RunOptions {
   results: string;
@@ -15,7 +16,7 @@ export interface RestoreOptions extends RunOptions {
  * every pair a results file marks `removed`. Its rows are those pairs, under
  * their row number in that file. Adding is idempotent: a second run changes nothing.
  */
-export async function restoreCommand(options: RestoreOptions, io: Io): Promise<number> {
+export async function restore(options: RestoreOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   const input = resolve(io.cwd, options.results);
   const out = resolve(io.cwd, options.out ?? `${stemOf(input)}.restore.csv`);
@@ -32,3 +33,10 @@ export async function restoreCommand(options: RestoreOptions, io: Io): Promise<n
   );
   return exitCode;
 }
+
+export const restoreCommand = commandModule({
+  command: 'restore <results>',
+  describe: 'Add back every pair an earlier results file marks removed',
+  builder: (y) => withOptions(y, runFlags).positional('results', { type: 'string', demandOption: true, describe: 'Results CSV of remove, retire-label or reconcile' }),
+  handler: (a) => choose(a, (io) => restore({ results: a.results, out: a.out, ...runOptionsFrom(a) }, io)),
+});

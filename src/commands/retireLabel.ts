@@ -3,14 +3,17 @@ import { resolve } from 'node:path';
 import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
-import { writeMembers } from '../rows/members.js';
+import { writeMembers } from '../rows/membersCsv.js';
 import { readPairs } from '../rows/readPairs.js';
-import { clientFor } from '../run/client.js';
+import { clientFor } from '../clientFor.js';
 import { confirm } from '../run/confirm.js';
 import { resumeHintFor, runFlow, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
-import { findLabel, labelMembers } from '../run/members.js';
-import { checkId, validateRunOptions } from './options.js';
+import { findLabel, labelMembers } from '../resolve/labelMembers.js';
+import { labelTitle } from '../resolve/labelNames.js';
+import { choose, commandModule } from './commandModule.js';
+import { optionTable, runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
+import { checkId } from './optionValues.js';
 
 export interface RetireLabelOptions extends RunOptions {
   label: string;
@@ -23,7 +26,7 @@ export interface RetireLabelOptions extends RunOptions {
  * `zdlabels retire-label`: snapshot the label's members, then remove every one
  * of them. The label itself is never deleted.
  */
-export async function retireLabelCommand(options: RetireLabelOptions, io: Io): Promise<number> {
+export async function retireLabel(options: RetireLabelOptions, io: Io): Promise<number> {
   validateRunOptions(options);
   checkId('label', options.label);
   const out = resolve(io.cwd, options.out ?? `retire-${options.label}.results.csv`);
@@ -31,7 +34,7 @@ export async function retireLabelCommand(options: RetireLabelOptions, io: Io): P
   const resumeHint = resumeHintFor(options, out, `zdlabels retire-label --label ${options.label} --resume --yes --out ${out}`);
   const client = clientFor(io, options);
   const label = await findLabel(client, options.label);
-  const name = `"${label.name ?? ''}" (${options.label})`;
+  const name = labelTitle(label);
   const log = loggerFor(io);
   // Resuming works from the first run's snapshot: the label has fewer members by now.
   const resume = options.resume && existsSync(snapshot);
@@ -66,3 +69,10 @@ export async function retireLabelCommand(options: RetireLabelOptions, io: Io): P
   );
   return exitCode;
 }
+
+export const retireLabelCommand = commandModule({
+  command: 'retire-label',
+  describe: "Snapshot a label's members, then remove all of them (the label itself is kept)",
+  builder: (y) => withOptions(y, [...runFlags, 'yes', 'snapshot', 'verify']).option('label', { ...optionTable.label, demandOption: true }),
+  handler: (a) => choose(a, (io) => retireLabel({ label: a.label, yes: a.yes, out: a.out, snapshot: a.snapshot, ...runOptionsFrom(a) }, io)),
+});

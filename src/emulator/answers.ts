@@ -1,5 +1,5 @@
 // The answers the emulator gives, in Zoho's shapes (Common.json errorJson).
-import type { EmulatorKnobs } from './options.js';
+import type { EmulatorKnobs } from './knobs.js';
 
 export interface Answer {
   status: number;

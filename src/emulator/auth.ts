@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { endpoints, needsOrgId, type EndpointName } from '../zoho/endpoints.js';
 import { error, INVALID_OAUTH_MESSAGE, invalid, type Answer } from './answers.js';
-import type { EmulatorKnobs } from './options.js';
+import type { EmulatorKnobs } from './knobs.js';
 
 export interface Credentials {
   clientId: string;
@@ -21,7 +21,7 @@ export interface TokenRequest {
 
 /** Scopes of the one call outside the endpoint table (Label.json deleteLabel). */
 const deleteLabelScopes = ['Desk.contacts.DELETE', 'Desk.settings.DELETE'];
-export const scopesOf = (endpoint: EndpointName | 'deleteLabel'): readonly string[] =>
+const scopesOf = (endpoint: EndpointName | 'deleteLabel'): readonly string[] =>
   endpoint === 'deleteLabel' ? deleteLabelScopes : endpoints[endpoint].scopes;
 
 const THROTTLE_WINDOW_MS = 10 * 60 * 1000;

@@ -1,7 +1,7 @@
 // Zoho's API credits: what each call weighs, and the org's daily budget.
 import { creditWeight as weightOf, type EndpointName } from '../zoho/endpoints.js';
 import { error, type Answer } from './answers.js';
-import type { EmulatorKnobs } from './options.js';
+import type { EmulatorKnobs } from './knobs.js';
 
 /**
  * Credits one call costs: the endpoint table's weights (Zoho's "API credits"
@@ -13,7 +13,7 @@ export function creditWeight(endpoint: EndpointName | 'deleteLabel' | 'unknown',
 }
 
 /** What the `X-Rate-Limit-Remaining-v3` header says when the day's credits are unlimited. */
-export const UNLIMITED_REMAINING = 1_000_000;
+const UNLIMITED_REMAINING = 1_000_000;
 
 export function creditsLeft(knobs: Pick<EmulatorKnobs, 'dailyCredits' | 'creditsUsed'>): number {
   return Number.isFinite(knobs.dailyCredits) ? Math.max(0, knobs.dailyCredits - knobs.creditsUsed) : UNLIMITED_REMAINING;

@@ -3,7 +3,7 @@ import { InputError } from '../errors/InputError.js';
 import type { UserStatus } from '../zoho/types.js';
 import { schemaProblems } from './seedSchema.js';
 
-export interface SeedUser {
+interface SeedUser {
   id: string;
   name: string;
   email: string;
@@ -28,7 +28,7 @@ export interface Seed {
 const SHOWN = 20;
 
 /** References to things the seed does not hold, and IDs given twice. */
-export function referenceProblems(seed: Seed): string[] {
+function referenceProblems(seed: Seed): string[] {
   const problems: string[] = [];
   const known = (kind: string, list: { id: string }[], where: string): Set<string> => {
     const seen = new Map<string, number>();
@@ -86,13 +86,13 @@ export async function loadSeed(file: string): Promise<Seed> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(file, undefined, `cannot read the seed file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new InputError(file, undefined, `cannot read the seed file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(file, undefined, `not JSON: ${(error as Error).message}`);
+    throw new InputError(file, undefined, `not JSON: ${(error as Error).message}`, { cause: error });
   }
   return parseSeed(json, file);
 }

@@ -9,7 +9,7 @@ const id = { $ref: '#/$defs/id' };
 const ids = { type: 'array', items: id };
 const object = (required: string[], properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, required, properties });
 
-export const seedSchema = {
+const seedSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'zdlabels emulator seed',
   ...object(['organizations', 'helpCenters', 'labels', 'users'], {

@@ -8,12 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { error, urlNotFound, type Answer } from './answers.js';
 import { Auth, type Credentials, type TokenRequest } from './auth.js';
 import { charge, creditHeaders, creditsLeft, creditWeight } from './credits.js';
-import { knobsFrom, type EmulatorKnobs, type EmulatorOptions } from './options.js';
+import { knobsFrom, type EmulatorKnobs, type EmulatorOptions } from './knobs.js';
 import { prng } from './prng.js';
 import { dispatch, idsOf, resolveRoute, type RouteName } from './routes/index.js';
 import type { RouteContext } from './routes/context.js';
 import { assertSeed, defaultSeed } from './seed.js';
 import { EmulatorState } from './state.js';
+import type { EnvVariable } from '../zoho/config.js';
 
 export interface CallRecord {
   seq: number;
@@ -212,7 +213,7 @@ function running(em: Insides, server: Server, credentials: Credentials): Running
       ZOHO_CLIENT_ID: credentials.clientId,
       ZOHO_CLIENT_SECRET: credentials.clientSecret,
       ZOHO_REFRESH_TOKEN: credentials.refreshToken,
-    },
+    } satisfies Partial<Record<EnvVariable, string>>,
     expireTokens: () => em.auth.expireTokens(),
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,8 +4,8 @@ import { ZdlabelsError } from './ZdlabelsError.js';
 export class InputError extends ZdlabelsError {
   readonly file: string;
   readonly line: number | undefined;
-  constructor(file: string, line: number | undefined, reason: string) {
-    super('INPUT', `${file}${line === undefined ? '' : `:${line}`}: ${reason}`);
+  constructor(file: string, line: number | undefined, reason: string, options?: { cause?: unknown }) {
+    super('INPUT', `${file}${line === undefined ? '' : `:${line}`}: ${reason}`, options);
     this.name = 'InputError';
     this.file = file;
     this.line = line;

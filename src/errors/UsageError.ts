@@ -7,8 +7,8 @@ import { ZdlabelsError } from './ZdlabelsError.js';
  * For a malformed command line, raise its subclass CommandLineError.
  */
 export class UsageError extends ZdlabelsError {
-  constructor(message: string) {
-    super('USAGE', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('USAGE', message, options);
     this.name = 'UsageError';
   }
 }

@@ -2,7 +2,7 @@
  * The closed list of error codes the tool raises on purpose. Anything else that
  * escapes is a bug and is reported as such by main.ts.
  */
-export const errorCodes = [
+const errorCodes = [
   'USAGE', // bad command line
   'CONFIG', // bad or missing environment / job settings
   'INPUT', // the CSV (or another input file) cannot be used

@@ -1,5 +1,5 @@
 /** Most characters of a user's value that a message echoes: a hostile file must not flood the terminal. */
-export const ECHO_LIMIT = 100;
+const ECHO_LIMIT = 100;
 
 /** `text` as is when short, else its first characters and how long it really was. */
 export function shorten(text: string, limit = ECHO_LIMIT): string {

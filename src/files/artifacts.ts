@@ -44,13 +44,13 @@ export async function checkWritable(file: string, option: string): Promise<void>
     await access(folder, constants.W_OK);
     if (existing) await access(file, constants.W_OK);
   } catch (error) {
-    throw new InputError(file, undefined, `cannot write ${option === '--out' ? 'the results' : option} here: ${why(error)}; choose another ${option}`);
+    throw new InputError(file, undefined, `cannot write ${option === '--out' ? 'the results' : option} here: ${why(error)}; choose another ${option}`, { cause: error });
   }
   await removeStaleTemps(file);
 }
 
 /** Whether two paths are the same file: the same real path, or (hard links) the same device and inode. */
-export async function sameFile(a: string, b: string): Promise<boolean> {
+async function sameFile(a: string, b: string): Promise<boolean> {
   const [sa, sb] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
   if (sa && sb) return sa.dev === sb.dev && sa.ino === sb.ino;
   const real = async (p: string) => join(await realpath(dirname(p)).catch(() => dirname(p)), basename(p));

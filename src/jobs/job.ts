@@ -1,46 +1,12 @@
-/** A job file, as the schema in schema/job.schema.json allows it. */
-export interface Job {
-  name: string;
-  description?: string;
-  action: 'remove' | 'retire-label' | 'reconcile' | 'restore' | 'export' | 'prune';
-  input?: string;
-  label?: string;
-  labels?: string[];
-  allLabels?: boolean;
-  keep?: string;
-  status?: ('ACTIVE' | 'DISABLED' | 'DELETED')[];
-  inactiveSince?: string;
-  inactiveFor?: string;
-  snapshot?: string;
-  out?: string;
-  by?: 'label' | 'user' | 'auto';
-  concurrency?: number;
-  batchSize?: number;
-  retries?: number;
-  dryRun?: boolean;
-  verify?: boolean;
-  maxRemovals?: number;
-  helpCenterId?: string;
-  yes?: boolean;
-  check?: boolean;
-  timeout?: number;
-  guard?: boolean;
-  reserveCredits?: number;
-  maxCalls?: number;
-  env?: Partial<Record<EnvVariable, string>>;
-}
+import type { FromSchema } from 'json-schema-to-ts';
+import type { jobSchema } from './jobSchema.js';
 
-export const envVariables = [
-  'ZOHO_DC',
-  'ZOHO_DESK_URL',
-  'ZOHO_ACCOUNTS_URL',
-  'ZOHO_ORG_ID',
-  'ZOHO_CLIENT_ID',
-  'ZOHO_CLIENT_SECRET',
-  'ZOHO_REFRESH_TOKEN',
-  'ZOHO_ACCESS_TOKEN',
-] as const;
-export type EnvVariable = (typeof envVariables)[number];
+/**
+ * A job file, as its schema allows it: one type per action, each with the keys
+ * that action requires (`input` for remove, `label` and `keep` for reconcile …)
+ * and without the keys it refuses, so a job narrowed by `action` needs no `!`.
+ */
+export type Job = FromSchema<typeof jobSchema, { parseIfThenElseKeywords: true; parseNotKeyword: true }>;
 
 /** Expands {job}, {date} (YYYY-MM-DD) and {time} (HHMMSS), in UTC so a schedule's runs sort. */
 export function expandTemplate(template: string, job: string, now: Date): string {

@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../errors/InputError.js';
 import { isEnvVariableName } from '../zoho/config.js';
 import type { Job } from './job.js';
+import { jobSchema } from './jobSchema.js';
 
-export const schemaPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'job.schema.json');
-export const jobSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown> & { properties: Record<string, unknown> };
 // Compiled on first use: most commands never read a job.
 let compiled: ValidateFunction<Job> | undefined;
 const validator = (): ValidateFunction<Job> =>
@@ -22,7 +18,7 @@ function explain(e: ErrorObject, job: Record<string, unknown>): string {
     case 'required':
       return `${at}: missing \`${String(p.missingProperty)}\`${typeof job.action === 'string' ? ` (needed by action ${job.action})` : ''}`;
     case 'additionalProperties': {
-      const parent = e.instancePath === '' ? Object.keys(jobSchema.properties) : e.instancePath === '/env' ? Object.keys((jobSchema.properties.env as { properties: object }).properties) : [];
+      const parent = e.instancePath === '' ? Object.keys(jobSchema.properties) : e.instancePath === '/env' ? Object.keys(jobSchema.properties.env.properties) : [];
       return `${at}: unknown key \`${String(p.additionalProperty)}\`; allowed: ${parent.join(', ')}`;
     }
     case 'false schema':
@@ -91,6 +87,7 @@ function parseJson(file: string, text: string): unknown {
     const where = position ? ` at line ${before.length}, column ${before.at(-1)!.length + 1}` : '';
     const token = /^Unexpected token '(.)'/su.exec(message);
     const what = token ? `unexpected character '${token[1]}' (a value without its quotes?)` : message.replace(/ in JSON at position \d+.*$/s, '');
+    // No `cause`: the SyntaxError's message quotes the text around the bad token, which may be a secret.
     throw new InputError(file, undefined, `not valid JSON${where}: ${what}`);
   }
 }
@@ -106,7 +103,7 @@ export async function loadJob(file: string): Promise<Job> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(file, undefined, code === 'ENOENT' ? 'no such job file' : code === 'EISDIR' ? 'is a directory, not a job file' : `cannot read the job file (${code ?? String(error)})`);
+    throw new InputError(file, undefined, code === 'ENOENT' ? 'no such job file' : code === 'EISDIR' ? 'is a directory, not a job file' : `cannot read the job file (${code ?? String(error)})`, { cause: error });
   }
   return checkJob(parseJson(file, text.replace(/^\uFEFF/, '')), file);
 }

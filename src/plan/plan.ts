@@ -29,9 +29,6 @@ export interface Plan {
   batches: Batch[];
 }
 
-/** The interned ID a batch carries for a row: the user by label, the label by user. */
-export const bodyKey = (pairs: PairIndex, by: Side, row: number): number => (by === 'label' ? pairs.user[row]! : pairs.label[row]!);
-
 const callsOf = (g: Groups, size: number): number => {
   let calls = 0;
   for (let k = 0; k < g.count; k += 1) calls += Math.ceil((g.start[k + 1]! - g.start[k]!) / size);

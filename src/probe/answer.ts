@@ -3,7 +3,7 @@ import { ZohoApiError } from '../errors/ZohoApiError.js';
 import type { CallEvent } from '../zoho/client.js';
 import type { MassActionResult } from '../zoho/types.js';
 
-export interface FieldError {
+interface FieldError {
   fieldName?: string;
   errorType?: string;
   errorMessage?: string;

@@ -1,5 +1,5 @@
 // Pure: what each answer the probe saw says about one unknown of Zoho's API.
-// No I/O. Values use the emulator's words (src/emulator/options.ts) where
+// No I/O. Values use the emulator's words (src/emulator/knobs.ts) where
 // Zoho's answer matches one of its options, and say so plainly where not.
 import { accepted, type Answered } from './answer.js';
 

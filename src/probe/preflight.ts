@@ -3,7 +3,7 @@
 import { UsageError } from '../errors/UsageError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
-import { findLabel } from '../run/members.js';
+import { findLabel } from '../resolve/labelMembers.js';
 import { retryRead } from '../run/retry.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { Label, User } from '../zoho/types.js';
@@ -24,7 +24,7 @@ async function findUser(client: ZohoClient, userId: string): Promise<User> {
     return await retryRead(() => client.call('getUser', { path: { userId }, query: {} }));
   } catch (error) {
     if (error instanceof ZohoApiError && error.kind === 'not_found') {
-      throw new UsageError(`--user ${userId}: no such user in this organization (\`zdlabels export --label ID\` lists a label's members)`);
+      throw new UsageError(`--user ${userId}: no such user in this organization (\`zdlabels export --label ID\` lists a label's members)`, { cause: error });
     }
     throw error;
   }

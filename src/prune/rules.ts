@@ -1,9 +1,9 @@
 // Pure: the rules of `zdlabels prune`, from the command line or a job file.
 import { UsageError } from '../errors/UsageError.js';
-import type { MemberRow } from '../rows/members.js';
+import type { MemberRow } from '../rows/membersCsv.js';
 import type { UserStatus } from '../zoho/types.js';
 
-export const memberStatuses: readonly UserStatus[] = ['ACTIVE', 'DISABLED', 'DELETED'];
+const memberStatuses: readonly UserStatus[] = ['ACTIVE', 'DISABLED', 'DELETED'];
 
 /** Who goes: members matching every rule given (they narrow each other). */
 export interface PruneRules {
@@ -67,6 +67,23 @@ export function describeRules(rules: PruneRules): string {
   if (rules.statuses) parts.push(`status ${[...rules.statuses].join(' or ')}`);
   if (rules.inactiveSince) parts.push(`no activity since ${rules.inactiveSince.toISOString()}`);
   return parts.join(' and ');
+}
+
+/** The labels a prune names: `--label` (IDs or names) or `--all-labels`, within `--help-center-id`. */
+export interface PruneTarget {
+  labels: readonly string[];
+  allLabels: boolean;
+  helpCenterId?: string | undefined;
+}
+
+/** The command line that finds the same labels and rules again (the cutoff as the instant it was), for the resume hint. */
+export function resumeCommandLine(target: PruneTarget, rules: PruneRules, keepFile: string | undefined): string {
+  const parts = ['zdlabels prune', ...(target.allLabels ? ['--all-labels'] : target.labels.map((l) => `--label ${JSON.stringify(l)}`))];
+  if (target.helpCenterId !== undefined) parts.push(`--help-center-id ${target.helpCenterId}`);
+  if (rules.statuses) parts.push(`--status ${[...rules.statuses].join(',')}`);
+  if (rules.inactiveSince) parts.push(`--inactive-since ${rules.inactiveSince.toISOString()}`);
+  if (keepFile !== undefined) parts.push(`--keep ${keepFile}`);
+  return parts.join(' ');
 }
 
 /** Whether a user's last activity (ISO, or null: none known) is before the cutoff. */

@@ -1,12 +1,13 @@
-import type { MemberRow } from '../rows/members.js';
-import { membersOfLabels } from '../run/members.js';
+import type { MemberRow } from '../rows/membersCsv.js';
+import { membersOfLabels } from '../resolve/labelMembers.js';
+import { labelTitle } from '../resolve/labelNames.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { Label } from '../zoho/types.js';
 import { inactiveSince } from './activity.js';
-import { matchesStatus, type PruneRules } from './rules.js';
+import { describeRules, matchesStatus, type PruneRules } from './rules.js';
 
 /** One label: its members as read, who the rules remove, and how many the keep list saved. */
-export interface LabelPrune {
+interface LabelPrune {
   label: Label;
   members: MemberRow[];
   removals: MemberRow[];
@@ -18,8 +19,6 @@ export interface Selection {
   /** How last activity was read (undefined without an inactivity rule). */
   activity: string | undefined;
 }
-
-export const labelName = (label: Label): string => `"${label.name ?? ''}" (${label.id})`;
 
 /**
  * Reads the members of each label and picks those matching every rule (status
@@ -61,5 +60,12 @@ export function limitProblem(selection: Selection, maxRemovals: number | undefin
   }
   const over = selection.labels.filter((l) => l.removals.length * 2 > l.members.length);
   if (over.length === 0) return undefined;
-  return `prune would remove more than half the members of ${over.length} label(s): ${over.map((l) => `${labelName(l.label)} ${l.removals.length} of ${l.members.length}`).join(', ')}${after}`;
+  return `prune would remove more than half the members of ${over.length} label(s): ${over.map((l) => `${labelTitle(l.label)} ${l.removals.length} of ${l.members.length}`).join(', ')}${after}`;
 }
+
+/** One line a label, said after the summary. */
+export const selectionNotes = (selection: Selection, rules: PruneRules): string[] =>
+  selection.labels.map((l) => {
+    const kept = l.kept > 0 ? `, ${l.kept} kept by the keep file` : '';
+    return `prune ${labelTitle(l.label)}: ${l.members.length} members, ${l.removals.length} matched the rules (${describeRules(rules)})${kept}; nobody is ever added`;
+  });

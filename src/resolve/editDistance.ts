@@ -1,7 +1,7 @@
 // Pure: how far apart two names are, to suggest the closest ones.
 
 /** Levenshtein distance: the fewest single-character insertions, deletions and substitutions from `a` to `b`. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {

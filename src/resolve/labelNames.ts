@@ -2,8 +2,11 @@
 import type { Label } from '../zoho/types.js';
 import { closest } from './editDistance.js';
 
+/** A label as messages name it: `"MVP" (24073000002958029)`. */
+export const labelTitle = (label: Pick<Label, 'id' | 'name'>): string => `"${label.name ?? ''}" (${label.id})`;
+
 /** Names are compared trimmed, in one Unicode form, without case. */
-export const nameKey = (name: string): string => name.trim().normalize('NFC').toLowerCase();
+const nameKey = (name: string): string => name.trim().normalize('NFC').toLowerCase();
 
 export interface LabelIndex {
   readonly labels: readonly Label[];

@@ -6,7 +6,7 @@ import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import type { InputRows, RowSource } from '../rows/readPairs.js';
-import { clientFor } from '../run/client.js';
+import { clientFor } from '../clientFor.js';
 import { type FlowSpec, type RunOptions } from '../run/flow.js';
 import { checkOutputs } from '../run/prepare.js';
 import type { ZohoClient } from '../zoho/client.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/UsageError.js';
-import { findLabel } from '../run/members.js';
+import { findLabel } from './labelMembers.js';
 import { retryRead } from '../run/retry.js';
 import type { ZohoClient } from '../zoho/client.js';
 import { listAll } from '../zoho/pager.js';

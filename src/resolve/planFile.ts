@@ -3,7 +3,7 @@
 // then the users it removed are no longer members to find by email.
 import { InputError } from '../errors/InputError.js';
 import { columnKey, forEachRecord } from '../rows/csvFile.js';
-import { checkIdCell } from '../rows/ids.js';
+import { checkIdCell } from '../rows/idCells.js';
 import { outcomesFor, type Preset, type RowSource } from '../rows/readPairs.js';
 import { writeResults } from '../rows/results.js';
 import { RowTableBuilder } from '../rows/table.js';

@@ -2,11 +2,11 @@
 // label list, emails among the current members of their label. Rows that
 // resolve become ordinary (user_id, label_id) rows; everything after is unchanged.
 import { Interner } from '../rows/interner.js';
-import type { MemberRow } from '../rows/members.js';
+import type { MemberRow } from '../rows/membersCsv.js';
 import { extraOf, outcomesFor, type InputRows, type Preset, type Problem, type RowSource } from '../rows/readPairs.js';
 import { labelIdOf, RowTableBuilder, userIdOf } from '../rows/table.js';
 import { textOf } from '../rows/textColumn.js';
-import { membersOfLabels } from '../run/members.js';
+import { membersOfLabels } from './labelMembers.js';
 import { retryRead } from '../run/retry.js';
 import type { ZohoClient } from '../zoho/client.js';
 import { listAll } from '../zoho/pager.js';

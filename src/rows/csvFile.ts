@@ -12,7 +12,7 @@ import { binaryContent, readHead, refuseBinaryHead, sniffDelimiter, sniffRecordD
  * names and notes is far shorter; a file without line breaks (or a quote never
  * closed) stops here, in milliseconds, instead of being read whole into memory.
  */
-export const MAX_RECORD_CHARS = 1024 * 1024;
+const MAX_RECORD_CHARS = 1024 * 1024;
 /** Most headers a message lists. */
 const LISTED_HEADERS = 20;
 
@@ -61,14 +61,14 @@ async function explainParseError(file: string, error: unknown, lastLine: number)
     // line breaks): point at the line after the last good row.
     const spansLines = typeof lines === 'number' && lines > lastLine + 1;
     if (error.code === 'CSV_QUOTE_NOT_CLOSED' || (error.code === 'CSV_MAX_RECORD_SIZE' && spansLines)) {
-      return new InputError(file, lastLine + 1, `a quote is opened here (or just below) and never closed (${error.code})`);
+      return new InputError(file, lastLine + 1, `a quote is opened here (or just below) and never closed (${error.code})`, { cause: error });
     }
     if (error.code === 'CSV_MAX_RECORD_SIZE') {
-      return new InputError(file, lastLine + 1, `a line longer than ${MAX_RECORD_CHARS} characters: not a CSV file with one row per line (no line breaks?) (${error.code})`);
+      return new InputError(file, lastLine + 1, `a line longer than ${MAX_RECORD_CHARS} characters: not a CSV file with one row per line (no line breaks?) (${error.code})`, { cause: error });
     }
-    return new InputError(file, typeof lines === 'number' ? lines : undefined, `${shorten(error.message)} (${error.code})`);
+    return new InputError(file, typeof lines === 'number' ? lines : undefined, `${shorten(error.message)} (${error.code})`, { cause: error });
   }
-  return new InputError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  return new InputError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
 }
 
 /** What a streamed CSV gave, besides its records: the columns found, and the SHA-256 of the bytes read. */

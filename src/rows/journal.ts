@@ -122,7 +122,7 @@ export async function readJournal(path: string, onEntry: (entry: JournalEntry) =
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, `cannot read the journal (${code ?? String(error)})`);
+    throw new InputError(path, undefined, `cannot read the journal (${code ?? String(error)})`, { cause: error });
   }
   let header: JournalHeader | undefined;
   let skipped = 0;

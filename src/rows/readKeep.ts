@@ -1,6 +1,6 @@
 import { InputError } from '../errors/InputError.js';
 import { forEachRecord } from './csvFile.js';
-import { checkIdCell } from './ids.js';
+import { checkIdCell } from './idCells.js';
 
 /**
  * Reads a keep file: the users who should hold a label (a `user_id` column).

@@ -1,7 +1,7 @@
 import { InputError } from '../errors/InputError.js';
 import { findRepeats } from '../plan/group.js';
 import { forEachRecord, type CsvColumns } from './csvFile.js';
-import { checkIdCell } from './ids.js';
+import { checkIdCell } from './idCells.js';
 import type { Interner } from './interner.js';
 import { OutcomeStore } from './outcomes.js';
 import { RowTableBuilder, type RowTable } from './table.js';

@@ -4,7 +4,7 @@ import { rowNumberOf, type RowTable } from './table.js';
 import type { TextColumn } from './textColumn.js';
 import type { Status } from './types.js';
 
-export const resultColumns = ['row', 'user_id', 'label_id', 'status', 'http_status', 'error_code', 'message', 'attempts', 'batch_id', 'finished_at'] as const;
+const resultColumns = ['row', 'user_id', 'label_id', 'status', 'http_status', 'error_code', 'message', 'attempts', 'batch_id', 'finished_at'] as const;
 
 /**
  * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, and tab or
@@ -15,7 +15,7 @@ export function escapeFormula(value: string): string {
 }
 
 /** One CSV cell: formula-escaped, then quoted if it holds a comma, quote or line break (RFC 4180). */
-export function csvCell(value: string): string {
+function csvCell(value: string): string {
   const v = escapeFormula(value);
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

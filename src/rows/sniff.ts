@@ -29,14 +29,14 @@ export async function readHead(file: string): Promise<Buffer> {
     handle = await open(file, 'r');
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(file, undefined, whyUnreadable(error));
+    throw new InputError(file, undefined, whyUnreadable(error), { cause: error });
   }
   try {
     const buffer = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
     return buffer.subarray(0, bytesRead);
   } catch (error) {
-    throw new InputError(file, undefined, whyUnreadable(error));
+    throw new InputError(file, undefined, whyUnreadable(error), { cause: error });
   } finally {
     await handle.close();
   }
@@ -47,7 +47,7 @@ export async function readHead(file: string): Promise<Buffer> {
  * other byte (the odd ones in little-endian, the even ones in big-endian) and
  * hardly any elsewhere. Returns the byte order, or undefined.
  */
-export function utf16ByteOrder(head: Buffer): 'LE' | 'BE' | undefined {
+function utf16ByteOrder(head: Buffer): 'LE' | 'BE' | undefined {
   const n = Math.min(head.length, 4096) & ~1;
   if (n < 4) return undefined;
   let evenZeros = 0;
@@ -79,7 +79,7 @@ export function refuseBinaryHead(file: string, head: Buffer): void {
 }
 
 /** The 1-based line of byte `offset` in `bytes`. */
-export function lineAt(bytes: Buffer, offset: number): number {
+function lineAt(bytes: Buffer, offset: number): number {
   let line = 1;
   for (let at = bytes.indexOf(10); at !== -1 && at < offset; at = bytes.indexOf(10, at + 1)) line++;
   return line;

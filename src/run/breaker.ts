@@ -1,7 +1,7 @@
 import type { Refusal } from './evidence.js';
 
 /** Systematic refusals in a row that stop the run. */
-export const SYSTEMATIC_STOP = 3;
+const SYSTEMATIC_STOP = 3;
 
 /**
  * Counts refusals that are about the request, not the IDs, in a row: any

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { Plan } from '../plan/plan.js';
 import { Journal } from '../rows/journal.js';
 import type { ZohoClient } from '../zoho/client.js';
-import { clientFor } from './client.js';
+import { clientFor } from '../clientFor.js';
 import type { ExecutionResult, RunEvent } from './execution.js';
 import { execute } from './executor.js';
 import type { FlowSpec } from './flow.js';

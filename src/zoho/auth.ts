@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/ConfigError.js';
 import { TokenRefreshError } from '../errors/TokenRefreshError.js';
-import type { Credentials } from './config.js';
+import { defaultTimeoutMs, type Credentials } from './config.js';
 import { dataCentreOfApiDomain, type DataCentre } from './datacentres.js';
 import { parseJsonKeepingIds } from './json.js';
 
@@ -190,7 +190,7 @@ export class TokenSource {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: form,
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(this.#options.timeoutMs ?? defaultTimeoutMs),
       });
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@ import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { TokenSource, type FetchLike } from './auth.js';
 import { authHint, classify, refusesToken } from './classify.js';
 import { CreditMeter } from './credits.js';
-import type { ZohoConfig } from './config.js';
+import { defaultTimeoutMs, type ZohoConfig } from './config.js';
 import { buildPath, creditWeight, endpoints, matchEndpoint, needsOrgId, type EndpointIO, type EndpointName } from './endpoints.js';
 import { assertZohoId } from './ids.js';
 import { parseJsonKeepingIds } from './json.js';
@@ -28,7 +28,7 @@ export interface ZohoClientOptions {
   meter?: CreditMeter;
   /** Injectable for tests and proxies; defaults to the global fetch. */
   fetch?: FetchLike;
-  /** Per-call timeout in milliseconds (default 30 000). */
+  /** Per-call timeout in milliseconds (default: defaultTimeoutMs, 30 000). */
   timeoutMs?: number;
   /** Shared token source; one is made from the credentials when absent. */
   tokens?: TokenSource;
@@ -85,7 +85,7 @@ export class ZohoClient {
   constructor(options: ZohoClientOptions) {
     this.#config = options.config;
     this.#fetch = options.fetch;
-    this.#timeoutMs = validateTimeout(options.timeoutMs ?? 30_000);
+    this.#timeoutMs = validateTimeout(options.timeoutMs ?? defaultTimeoutMs);
     this.#onCall = options.onCall;
     this.meter = options.meter ?? new CreditMeter();
     this.tokens =

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/ConfigError.js';
+import { isLoopback } from '../loopback.js';
 import { dataCentres, isDataCentre, type DataCentre } from './datacentres.js';
 
 export type Credentials =
@@ -17,8 +18,11 @@ export interface ZohoConfig {
   dataCentreVariable: string;
 }
 
+/** How long one call (or token request) may take when no timeout is given: `--timeout`'s default. */
+export const defaultTimeoutMs = 30_000;
+
 /** The environment variables a config is read from; a job may point them elsewhere. */
-export const envNames = {
+const envNames = {
   dc: 'ZOHO_DC',
   deskUrl: 'ZOHO_DESK_URL',
   accountsUrl: 'ZOHO_ACCOUNTS_URL',
@@ -30,6 +34,19 @@ export const envNames = {
 } as const;
 
 export type EnvNames = { -readonly [K in keyof typeof envNames]: string };
+/** A setting's default variable name: ZOHO_DC … ZOHO_ACCESS_TOKEN. */
+export type EnvVariable = (typeof envNames)[keyof typeof envNames];
+export const envVariables = Object.values(envNames);
+
+/** The names `configFromEnv` takes, from a mapping of default variable names to others (a job's `env`). */
+export function renamedEnv(renames: Partial<Record<EnvVariable, string>>): Partial<EnvNames> {
+  const names: Partial<EnvNames> = {};
+  for (const [key, variable] of Object.entries(envNames) as [keyof EnvNames, EnvVariable][]) {
+    const name = renames[variable];
+    if (name !== undefined) names[key] = name;
+  }
+  return names;
+}
 
 /**
  * A name a job may give for an environment variable: capital letters, digits
@@ -38,21 +55,19 @@ export type EnvNames = { -readonly [K in keyof typeof envNames]: string };
  * where its variable's name belongs (Zoho's client secrets are 42 hex digits,
  * its tokens `1000.…`), so it is refused and never shown.
  */
-export function isEnvVariableName(value: unknown): value is string {
-  return typeof value === 'string' && /^[A-Z_][A-Z0-9_]{0,127}$/.test(value) && !/[0-9A-F]{16}/.test(value);
-}
+export const envVariableNamePattern = '^(?![A-Z0-9_]*[0-9A-F]{16})[A-Z_][A-Z0-9_]{0,127}$';
+const envVariableName = new RegExp(envVariableNamePattern, 'u');
 
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+export function isEnvVariableName(value: unknown): value is string {
+  return typeof value === 'string' && envVariableName.test(value);
 }
 
 function readUrl(variable: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
-  } catch {
-    throw new ConfigError(variable, `expected an absolute URL such as https://desk.zoho.eu, got ${JSON.stringify(value)}`);
+  } catch (error) {
+    throw new ConfigError(variable, `expected an absolute URL such as https://desk.zoho.eu, got ${JSON.stringify(value)}`, { cause: error });
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new ConfigError(

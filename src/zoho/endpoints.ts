@@ -106,7 +106,7 @@ interface Page {
 }
 
 /** The filters of `GET /api/v1/users` (User.json getUsers). */
-export interface UserListQuery extends Page {
+interface UserListQuery extends Page {
   /** Zoho's default when absent is not documented: send it. */
   status?: 'ACTIVE' | 'DISABLED' | 'DELETED' | 'ALL';
   helpCenterId?: string;

@@ -1,7 +1,7 @@
 import { InvalidIdError } from '../errors/InvalidIdError.js';
 
 /** Zoho IDs are positive signed 64-bit integers (Java longs), written without leading zeros. */
-export const MAX_ZOHO_ID = '9223372036854775807';
+const MAX_ZOHO_ID = '9223372036854775807';
 
 /**
  * Why a string is not a Zoho ID, or undefined when it is one: digits only, no

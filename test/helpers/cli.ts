@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { run } from '../../src/run.js';
+import { runCli } from '../../src/runCli.js';
 
 export interface CliResult {
   code: number;
@@ -28,7 +28,7 @@ export async function cli(argv: string[], options: { env?: Record<string, string
       stdin.write(`${options.ttyAnswer}\n`);
     }
   });
-  const code = await run(argv, { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd, interrupted: () => new Promise(() => {}) });
+  const code = await runCli(argv, { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd, interrupted: () => new Promise(() => {}) });
   return { code, stdout: out, stderr: err };
 }
 

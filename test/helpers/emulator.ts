@@ -1,5 +1,5 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
-import type { EmulatorOptions } from '../../src/emulator/options.js';
+import type { EmulatorOptions } from '../../src/emulator/knobs.js';
 import { configFromEnv } from '../../src/zoho/config.js';
 import { ZohoClient, type ZohoClientOptions } from '../../src/zoho/client.js';
 

@@ -15,8 +15,8 @@ import type { ValidateFunction } from 'ajv';
 type Json = Record<string, unknown>;
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const contractFile = resolve(here, '..', '..', 'contract', 'zoho-desk-extract.json');
-export const contract = JSON.parse(readFileSync(contractFile, 'utf8')) as { operations: string[]; sha256: Record<string, string>; files: Record<string, Json> };
+const contractFile = resolve(here, '..', '..', 'contract', 'zoho-desk-extract.json');
+const contract = JSON.parse(readFileSync(contractFile, 'utf8')) as { operations: string[]; sha256: Record<string, string>; files: Record<string, Json> };
 const base = 'https://zoho-oas.invalid/';
 const docs = new Map(Object.entries(contract.files));
 

@@ -1,6 +1,6 @@
 // What every route handler gets, and the request checks they share.
 import { invalid, tooMany, type Answer, type ErrorType } from '../answers.js';
-import type { EmulatorKnobs } from '../options.js';
+import type { EmulatorKnobs } from '../knobs.js';
 import type { EmulatorState } from '../state.js';
 
 export interface RouteContext {

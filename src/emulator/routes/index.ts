@@ -10,7 +10,7 @@ import { userRoutes } from './users.js';
 
 export type RouteName = EndpointName | 'deleteLabel';
 
-export const routes: Record<RouteName, Route> = { ...labelRoutes, ...userRoutes, ...userListRoutes, ...orgRoutes };
+const routes: Record<RouteName, Route> = { ...labelRoutes, ...userRoutes, ...userListRoutes, ...orgRoutes };
 
 /** The route a method and path belong to, with its path parameters; undefined: 404 URL_NOT_FOUND. */
 export function resolveRoute(method: string, pathname: string): { name: RouteName; params: Record<string, string> } | undefined {

@@ -14,7 +14,7 @@ export interface MemberRow {
   status: string;
 }
 
-export const memberColumns = ['user_id', 'label_id', 'name', 'email', 'assigned_time'];
+const memberColumns = ['user_id', 'label_id', 'name', 'email', 'assigned_time'];
 
 export function membersCsv(rows: readonly MemberRow[]): string {
   return stringify(

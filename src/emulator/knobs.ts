@@ -65,7 +65,7 @@ export interface EmulatorKnobs {
   apiDomain: string;
 }
 
-export interface InjectedError {
+interface InjectedError {
   endpoint?: string;
   status: number;
   errorCode: string;
@@ -84,7 +84,7 @@ export interface EmulatorOptions extends Partial<EmulatorKnobs> {
 }
 
 /** The scopes a default access token carries: every scope the endpoint table needs. */
-export const allScopes: readonly string[] = requiredScopes;
+const allScopes: readonly string[] = requiredScopes;
 
 export const defaultKnobs: Readonly<EmulatorKnobs> = {
   latencyMs: 0,

@@ -1,8 +1,8 @@
-import type { Io } from '../io.js';
-import { loggerFor, type Logger } from '../log.js';
-import { ZohoClient } from '../zoho/client.js';
-import { configFromEnv, type EnvNames } from '../zoho/config.js';
-import { CreditMeter, type CreditLimits } from '../zoho/credits.js';
+import type { Io } from './io.js';
+import { loggerFor, type Logger } from './log.js';
+import { ZohoClient } from './zoho/client.js';
+import { configFromEnv, type EnvNames } from './zoho/config.js';
+import { CreditMeter, type CreditLimits } from './zoho/credits.js';
 
 export interface ClientOptions extends CreditLimits {
   verbose: boolean;

@@ -1,10 +1,10 @@
 import PQueue from 'p-queue';
 import { UsageError } from '../errors/UsageError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
-import type { MemberRow } from '../rows/members.js';
+import type { MemberRow } from '../rows/membersCsv.js';
 import type { ZohoClient } from '../zoho/client.js';
 import { listAll } from '../zoho/pager.js';
-import { retryRead } from './retry.js';
+import { retryRead } from '../run/retry.js';
 import type { Label } from '../zoho/types.js';
 
 /** Every member of a label, paged by 50. */
@@ -38,7 +38,7 @@ export async function findLabel(client: ZohoClient, labelId: string): Promise<La
     return await retryRead(() => client.call('getLabel', { path: { labelId } }));
   } catch (error) {
     if (error instanceof ZohoApiError && error.kind === 'not_found') {
-      throw new UsageError(`--label ${labelId}: no such label in this organization (\`zdlabels doctor\` lists the labels)`);
+      throw new UsageError(`--label ${labelId}: no such label in this organization (\`zdlabels doctor\` lists the labels)`, { cause: error });
     }
     throw error;
   }

@@ -1,18 +1,17 @@
 import { buildCli } from './cli.js';
+import { sessionKey, type Session } from './commands/commandModule.js';
 import { CommandLineError } from './errors/CommandLineError.js';
 import { ZdlabelsError } from './errors/ZdlabelsError.js';
-import { exitCodeFor } from './exitCodes.js';
+import { exitCodeFor, exitCodes } from './exitCodes.js';
 import type { Io } from './io.js';
 
 /** Runs one command line and returns the exit code; never exits the process itself. */
-export async function run(argv: string[], io: Io): Promise<number> {
-  let handler: (() => Promise<number>) | undefined;
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const session: Session = { io };
   try {
-    await buildCli(argv, io, (h) => {
-      handler = h;
-    }).parseAsync();
-    // --help and --version print and select nothing.
-    return handler ? await handler() : 0;
+    await buildCli().parseAsync(argv, { [sessionKey]: session });
+    // --help and --version print and choose nothing.
+    return session.work ? await session.work(io) : 0;
   } catch (error) {
     if (error instanceof ZdlabelsError) {
       const exitCode = exitCodeFor(error.code);
@@ -26,6 +25,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     // Not one of ours: a bug. Show everything so it can be reported.
     io.stderr.write(`zdlabels: internal error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 70;
+    return exitCodes.internalError;
   }
 }
