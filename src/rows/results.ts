@@ -4,7 +4,7 @@ import { rowNumberOf, type RowTable } from './table.js';
 import type { TextColumn } from './textColumn.js';
 import type { Status } from './types.js';
 
-const resultColumns = ['row', 'user_id', 'label_id', 'status', 'http_status', 'error_code', 'message', 'attempts', 'batch_id', 'finished_at'] as const;
+export const resultColumns = ['row', 'user_id', 'label_id', 'status', 'http_status', 'error_code', 'message', 'attempts', 'batch_id', 'finished_at'] as const;
 
 /**
  * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, and tab or
