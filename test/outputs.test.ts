@@ -30,22 +30,32 @@ describe('where a run writes', () => {
     expect(await readdir(join(dir, 'out'))).toEqual([]);
   });
 
-  test('--out in a folder the user cannot write: exit 2 "permission denied" before any call', async () => {
-    await chmod(dir, 0o755);
-    const input = await writePairs(dir, [[u(1), A]]);
-    await mkdir(join(dir, 'locked'), { mode: 0o555 });
-    // As root every folder is writable: the CLI runs as nobody then.
+  // As root every folder is writable: the CLI then runs as nobody, from /, and the test's
+  // own folder (under a private TMPDIR in CI) is out of its reach: the output is checked first.
+  async function asUserWhoCannotWrite(args: string[]): Promise<{ code: number | null; err: string }> {
     const asRoot = process.getuid?.() === 0;
-    const child = spawn(process.execPath, [join(repo, 'dist/main.js'), 'remove', input, '--out', join(dir, 'locked', 'r.csv')], {
-      cwd: dir,
+    const child = spawn(process.execPath, [join(repo, 'dist/main.js'), ...args], {
+      cwd: asRoot ? '/' : dir,
       env: { PATH: process.env.PATH ?? '', ...emulator.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const [code] = (await once(child, 'exit')) as [number];
-    expect([code, err]).toEqual([2, expect.stringContaining('cannot write the results here: permission denied; choose another --out')]);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, err };
+  }
+
+  test.each([
+    ['remove', (locked: string, input: string) => ['remove', input, '--out', join(locked, 'r.csv')], 'cannot write the results here: permission denied; choose another --out'],
+    ['retire-label', (locked: string) => ['retire-label', '--label', C, '--yes', '--out', join(locked, 'r.csv')], 'cannot write the results here: permission denied; choose another --out'],
+    ['export', (locked: string) => ['export', '--label', C, '--out', join(locked, 'm.csv')], 'cannot write the results here: permission denied; choose another --out'],
+  ])('%s: --out in a folder the user cannot write: exit 2 "permission denied" before any call', async (_name, argv, message) => {
+    const input = await writePairs(dir, [[u(1), A]]);
+    const locked = join(dir, 'locked');
+    await mkdir(locked, { mode: 0o555 });
+    const { code, err } = await asUserWhoCannotWrite(argv(locked, input));
+    expect([code, err]).toEqual([2, expect.stringContaining(message)]);
     expect(err).not.toMatch(/\n\s+at /);
     expect(emulator.calls).toEqual([]);
   });

@@ -4,6 +4,7 @@ import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { membersCsv, writeMembers, type MemberRow } from '../rows/membersCsv.js';
 import { clientFor } from '../clientFor.js';
+import { checkWritable } from '../files/artifacts.js';
 import { labelMembers } from '../resolve/labelMembers.js';
 import { pickLabels } from '../resolve/pickLabels.js';
 import type { EnvNames } from '../zoho/config.js';
@@ -29,6 +30,8 @@ export async function exportMembers(options: ExportOptions, io: Io): Promise<num
   options.labels.forEach((l) => checkId('label', l));
   if (options.helpCenterId !== undefined) checkId('help-center-id', options.helpCenterId);
   if (options.allLabels === (options.labels.length > 0)) throw new CommandLineError('Give --label ID (one or more) or --all-labels, not both and not neither');
+  // Where it writes is checked before any call.
+  if (options.out !== undefined) await checkWritable(resolve(io.cwd, options.out), '--out');
   const client = clientFor(io, options);
   const labels = await pickLabels(client, options.labels, options.allLabels, options.helpCenterId);
   const rows: MemberRow[] = [];

@@ -47,8 +47,6 @@ interface Where {
 async function planRemovals(drift: Drift, members: number, keep: ReadonlySet<string>, options: ReconcileOptions, name: string, where: Where): Promise<void> {
   const refusal = limitRefusal(drift, members, { file: where.keepFile, size: keep.size }, options.maxRemovals, name);
   if (refusal !== undefined) throw new ZdlabelsError('SAFETY_LIMIT', refusal);
-  const also = [{ path: where.planFile, option: '--out', what: 'the planned removals' }];
-  await checkOutputs(where.out, { resume: false, inputs: [where.keepFile], resumeHint: where.resumeHint, also });
   await writeMembers(where.planFile, drift.removals);
 }
 
@@ -61,17 +59,19 @@ export async function reconcile(options: ReconcileOptions, io: Io): Promise<numb
   checkId('label', options.label);
   const keepFile = resolve(io.cwd, options.keep);
   const keep = await readKeep(keepFile);
-  const client = clientFor(io, options);
-  const label = await findLabel(client, options.label);
-  const name = labelTitle(label);
   const out = resolve(io.cwd, options.out ?? `reconcile-${options.label}.results.csv`);
   const where = { keepFile, out, planFile: artifactsFor(out).plan, resumeHint: resumeHintFor(options, out, `zdlabels reconcile --label ${options.label} --keep ${keepFile} --resume --yes --out ${out}`) };
   // Resuming works from the first run's plan: the label has changed since.
   const resume = options.resume && !options.check && existsSync(where.planFile);
   if (options.resume && !options.check && !resume) loggerFor(io).say(`resume: no plan at ${where.planFile} yet, so nothing was removed; starting from the beginning`);
-  let members: MemberRow[] = [];
+  // Where it writes is checked before any call (--check writes nothing).
   if (resume) await checkOutputs(out, { resume: true, inputs: [keepFile, where.planFile], resumeHint: where.resumeHint });
-  else {
+  else if (!options.check) await checkOutputs(out, { resume: false, inputs: [keepFile], resumeHint: where.resumeHint, also: [{ path: where.planFile, option: '--out', what: 'the planned removals' }] });
+  const client = clientFor(io, options);
+  const label = await findLabel(client, options.label);
+  const name = labelTitle(label);
+  let members: MemberRow[] = [];
+  if (!resume) {
     members = await labelMembers(client, options.label);
     const drift = driftOf(members, keep);
     if (options.check) return reportDrift(driftReport(label, members.length, keep.size, drift), options.json, io);

@@ -3,6 +3,7 @@ import type { Io } from '../io.js';
 import { readInput, sourceOf } from '../rows/readPairs.js';
 import { lookUp } from '../resolve/lookups.js';
 import { runFlow, type RunOptions } from '../run/flow.js';
+import { checkOutputs } from '../run/prepare.js';
 import { choose, commandModule } from './commandModule.js';
 import { runFlags, runOptionsFrom, validateRunOptions, withOptions } from './optionTable.js';
 
@@ -23,9 +24,11 @@ export async function remove(options: RemoveOptions, io: Io): Promise<number> {
   const input = resolve(io.cwd, options.input);
   const out = resolve(io.cwd, options.out ?? resultsBeside(options.input));
   const resumeHint = `zdlabels remove ${input} --resume --out ${out}`;
+  // Where it writes is checked before the input is even read.
+  await checkOutputs(out, { resume: options.resume, inputs: [input], resumeHint });
   const read = await readInput(input);
-  const looked = read.lookups.length === 0 ? { rows: sourceOf(read) } : { ...(await lookUp(read, options, { out, resumeHint }, io)), outputsChecked: true };
-  const { exitCode } = await runFlow({ command: 'remove', action: 'remove', out, options, resumeHint, ...looked }, io);
+  const looked = read.lookups.length === 0 ? { rows: sourceOf(read) } : await lookUp(read, options, { out, resumeHint }, io);
+  const { exitCode } = await runFlow({ command: 'remove', action: 'remove', out, options, resumeHint, outputsChecked: true, ...looked }, io);
   return exitCode;
 }
 

@@ -32,21 +32,23 @@ export async function retireLabel(options: RetireLabelOptions, io: Io): Promise<
   const out = resolve(io.cwd, options.out ?? `retire-${options.label}.results.csv`);
   const snapshot = resolve(io.cwd, options.snapshot ?? artifactsFor(out).snapshot);
   const resumeHint = resumeHintFor(options, out, `zdlabels retire-label --label ${options.label} --resume --yes --out ${out}`);
-  const client = clientFor(io, options);
-  const label = await findLabel(client, options.label);
-  const name = labelTitle(label);
   const log = loggerFor(io);
   // Resuming works from the first run's snapshot: the label has fewer members by now.
   const resume = options.resume && existsSync(snapshot);
   if (options.resume && !resume) log.say(`resume: no snapshot at ${snapshot} yet, so nothing was removed; starting from the beginning`);
+  // Where it writes is checked before any call.
+  if (resume) await checkOutputs(out, { resume: true, inputs: [snapshot], resumeHint });
+  else await checkOutputs(out, { resume: false, inputs: [], resumeHint, also: [{ path: snapshot, option: '--snapshot', what: "the label's members" }] });
+  const client = clientFor(io, options);
+  const label = await findLabel(client, options.label);
+  const name = labelTitle(label);
   let knownMembers: { labelId: string; userIds: Set<string> } | undefined;
   if (!resume) {
-    await checkOutputs(out, { resume: false, inputs: [], resumeHint, also: [{ path: snapshot, option: '--snapshot', what: "the label's members" }] });
     const members = await labelMembers(client, options.label);
     await writeMembers(snapshot, members);
     knownMembers = { labelId: options.label, userIds: new Set(members.map((m) => m.userId)) };
     log.say(`snapshot: ${members.length} members of ${name} written to ${snapshot}`);
-  } else await checkOutputs(out, { resume: true, inputs: [snapshot], resumeHint });
+  }
   const { exitCode } = await runFlow(
     {
       command: 'retire-label',
