@@ -147,3 +147,25 @@ export async function pool(tasks: (() => Promise<unknown>)[], width: number): Pr
 }
 
 export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** One call per pair to the real by-label endpoint (the how-to pages' DELETE /helpcenter paths do not exist). */
+export function perPair(em: EmulatorProcess, token: string, pairs: [string, string][]): (() => Promise<unknown>)[] {
+  return pairs.map(([user, label]) => () =>
+    fetch(`${em.url}/api/v1/labels/${label}/users/remove`, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}`, orgId: em.env.ZOHO_ORG_ID!, 'content-type': 'application/json' }, body: JSON.stringify({ userIds: [user] }) }).then((r) => r.arrayBuffer()),
+  );
+}
+
+/** zdlabels' own calls (by label, 50 IDs), made by a bare fetch pool: no planning, journal, retries or throttle. */
+export function batched(em: EmulatorProcess, token: string, pairs: [string, string][]): (() => Promise<unknown>)[] {
+  const byLabel = new Map<string, string[]>();
+  for (const [u, l] of pairs) byLabel.set(l, [...(byLabel.get(l) ?? []), u]);
+  const calls: (() => Promise<unknown>)[] = [];
+  for (const [label, users] of byLabel) {
+    for (let i = 0; i < users.length; i += 50) {
+      const userIds = users.slice(i, i + 50);
+      calls.push(() => fetch(`${em.url}/api/v1/labels/${label}/users/remove`, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}`, orgId: em.env.ZOHO_ORG_ID!, 'content-type': 'application/json' }, body: JSON.stringify({ userIds }) }).then((r) => r.arrayBuffer()));
+    }
+  }
+  return calls;
+}
+

@@ -1,7 +1,7 @@
 // Issue 11: what a user would otherwise run, side by side with zdlabels, in
 // one run against the same emulator setup (its own process, 25 ms per call,
 // an org limit of 10 calls at once).
-import { accessToken, dataset, emulatorProcess, fmt, pool, spanOf, zdlabels, type EmulatorProcess } from './lib.js';
+import { accessToken, batched, dataset, emulatorProcess, fmt, perPair, pool, spanOf, zdlabels, type EmulatorProcess } from './lib.js';
 
 const LATENCY = 25;
 const LIMIT = 10;
@@ -10,27 +10,6 @@ interface Row {
   approach: string;
   calls: number;
   ms: number;
-}
-
-/** One call per pair to the real by-label endpoint (the how-to pages' DELETE /helpcenter paths do not exist). */
-function perPair(em: EmulatorProcess, token: string, pairs: [string, string][]): (() => Promise<unknown>)[] {
-  return pairs.map(([user, label]) => () =>
-    fetch(`${em.url}/api/v1/labels/${label}/users/remove`, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}`, orgId: em.env.ZOHO_ORG_ID!, 'content-type': 'application/json' }, body: JSON.stringify({ userIds: [user] }) }).then((r) => r.arrayBuffer()),
-  );
-}
-
-/** zdlabels' own calls (by label, 50 IDs), made by a bare fetch pool: no planning, journal, retries or throttle. */
-function batched(em: EmulatorProcess, token: string, pairs: [string, string][]): (() => Promise<unknown>)[] {
-  const byLabel = new Map<string, string[]>();
-  for (const [u, l] of pairs) byLabel.set(l, [...(byLabel.get(l) ?? []), u]);
-  const calls: (() => Promise<unknown>)[] = [];
-  for (const [label, users] of byLabel) {
-    for (let i = 0; i < users.length; i += 50) {
-      const userIds = users.slice(i, i + 50);
-      calls.push(() => fetch(`${em.url}/api/v1/labels/${label}/users/remove`, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}`, orgId: em.env.ZOHO_ORG_ID!, 'content-type': 'application/json' }, body: JSON.stringify({ userIds }) }).then((r) => r.arrayBuffer()));
-    }
-  }
-  return calls;
 }
 
 export async function sideBySide(dir: string, pairCount: number): Promise<string[]> {
