@@ -146,3 +146,45 @@ describe.each(options)('with the emulator answering %s', (_name, option) => {
     expect(changed()).toEqual({ gone: expectedGone, added: [] });
   });
 });
+
+// Found by a new user's trial: the probe sends a refused batch's first row
+// alone; when that row is the non-member and the lesson is "about IDs", the
+// rest of the batch (never refused as it is) must go again, not be judged by
+// the refusal it shared with the probe's row.
+test.each(['404', '422'] as const)('nonMember=%s: a label batch that starts with a non-member removes its members and names its non-members', async (nonMember) => {
+  const emulator = await startEmulator({ nonMember });
+  try {
+    const dir = await tempDir();
+    const before = emulator.state.pairs();
+    const pairs: [string, string][] = [
+      [u(45), B],
+      [u(46), B],
+      [u(29), C],
+      [u(0), C],
+      [u(1), C],
+      [UNKNOWN_USER, B],
+      [u(7), UNKNOWN_LABEL],
+      [u(8), A],
+      [u(20), C],
+    ];
+    const file = await writePairs(dir, pairs);
+    const r = await cli(['remove', file, ...FAST], { env: emulator.env, cwd: dir });
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(results.map((x) => [x.user_id, x.label_id, x.status])).toEqual([
+      [u(45), B, 'removed'],
+      [u(46), B, 'removed'],
+      [u(29), C, 'not_member'],
+      [u(0), C, 'removed'],
+      [u(1), C, 'removed'],
+      [UNKNOWN_USER, B, 'not_found'],
+      [u(7), UNKNOWN_LABEL, 'not_found'],
+      [u(8), A, 'removed'],
+      [u(20), C, 'not_member'],
+    ]);
+    const after = new Set(emulator.state.pairs());
+    expect(before.filter((p) => !after.has(p)).sort()).toEqual([`${u(45)}:${B}`, `${u(46)}:${B}`, `${u(0)}:${C}`, `${u(1)}:${C}`, `${u(8)}:${A}`].sort());
+    expect(r.code).toBe(1); // the not_found rows are not done
+  } finally {
+    await emulator.close();
+  }
+});

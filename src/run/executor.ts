@@ -21,7 +21,8 @@ const refusalOf = (e: ZohoApiError): Refusal & { signature: string } => ({ http:
 /** Free retries after 429 TOO_MANY_REQUESTS before one counts as a real failure. */
 const MAX_TOO_MANY = 50;
 
-type Parked = { work: Work; error: ZohoApiError };
+/** A work waiting for a lesson, with the refusal it got; `resend`: it was never refused as it is (the rest of a probed half). */
+type Parked = { work: Work; error: ZohoApiError; resend?: boolean };
 
 /**
  * Runs a plan. (This file is over the ~300 lines we aim for: it is one class
@@ -95,7 +96,8 @@ class Executor {
       this.halt(reason, message, retryAfterSeconds);
     }
     if (!this.#o.guard || this.#o.action !== 'remove' || plan.batches.length === 0 || this.#s.stop) {
-      return { ran: false, outcome: 'off', note: !this.#o.guard ? '--no-guard' : this.#o.action === 'add' ? 'adding needs none' : 'nothing to send' };
+      const why = !this.#o.guard ? '--no-guard' : this.#o.action === 'add' ? 'adding needs none' : this.#s.stop ? 'the run stopped before its first write' : 'nothing to send';
+      return { ran: false, outcome: 'off', note: why };
     }
     try {
       return await runGuard(
@@ -115,8 +117,10 @@ class Executor {
         skip,
       );
     } catch (error) {
-      this.#haltOn(error, 'the first-write guard could not read what the first write would touch');
-      return { ran: true, outcome: 'error', note: `could not read: ${error instanceof Error ? error.message : String(error)}` };
+      // The guard's batches join `skip` before they are sent: a non-empty skip means one went out unchecked.
+      const sent = skip.size > 0 ? `its first batch was sent, but could not be checked: ` : '';
+      this.#haltOn(error, sent ? 'the first-write guard sent its first batch but could not read it back' : 'the first-write guard could not read what the first write would touch');
+      return { ran: true, outcome: 'error', note: `${sent}could not read: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 
@@ -374,7 +378,12 @@ class Executor {
     if (learned === 'probe') return this.#probe(signature);
     if (!learned) return;
     this.#o.onEvent?.({ type: 'lesson', signature, lesson: learned.lesson });
-    for (const p of learned.released) this.#background(this.#unclear(p.work, p.error));
+    for (const p of learned.released) {
+      // The rest of a probed half was refused only with the probe's row. About IDs: one row goes again
+      // alone (reading it would judge a call never made); several are split, each half sent as it is.
+      if (p.resend && learned.lesson === 'ids' && p.work.batch.rows.length === 1) this.#s.enqueue(p.work, 1);
+      else this.#background(this.#unclear(p.work, p.error));
+    }
   }
 
   /**
@@ -389,7 +398,7 @@ class Executor {
     const single = { ...partOf(held.work, { ...batch, id: `${batch.id}.p`, rows: batch.rows.subarray(0, 1) }), learning: signature };
     const rest = partOf(held.work, { ...batch, id: `${batch.id}.q`, rows: batch.rows.subarray(1) });
     this.#s.adopt(rest);
-    this.#lessons.park(signature, { work: rest, error: held.error });
+    this.#lessons.park(signature, { work: rest, error: held.error, resend: true });
     this.#s.replace(held.work, [single]);
   }
 
