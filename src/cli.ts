@@ -17,6 +17,8 @@ import { toolVersion } from './version.js';
 /** The command line: the commands' own modules (src/commands/<name>.ts), and what all of them share. */
 export function buildCli(): Argv {
   return yargs()
+    // Numbers are read by our own check (optionValues.ts), as typed: yargs would turn `1e3` into 1000 and `0x10` into 16.
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .scriptName('zdlabels')
     .usage('$0 <command> [options]\n\nRemove Zoho Desk Help Center users from labels in bulk, from a CSV file.\nNever deletes a label, never touches badges.')
     .command(removeCommand)

@@ -1,4 +1,5 @@
 import { buildCli } from './cli.js';
+import { checkArgv, wantsJsonLogs } from './commands/argvChecks.js';
 import { sessionKey, type Session } from './commands/commandModule.js';
 import { CommandLineError } from './errors/CommandLineError.js';
 import { ZdlabelsError } from './errors/ZdlabelsError.js';
@@ -8,7 +9,9 @@ import type { Io } from './io.js';
 /** Runs one command line and returns the exit code; never exits the process itself. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const session: Session = { io };
+  if (wantsJsonLogs(argv)) io.logFormat = 'json';
   try {
+    checkArgv(argv);
     await buildCli().parseAsync(argv, { [sessionKey]: session });
     // --help and --version print and choose nothing.
     return session.work ? await session.work(io) : 0;

@@ -31,8 +31,18 @@ describe('numeric options are taken as given, or refused showing what was given'
     [['--max-removals'], 'Expected --max-removals to be an integer ≥ 0, got no value'],
     [['--timeout', '0'], 'Expected --timeout to be a number > 0 and ≤ 86400, got `0`'],
     [['--timeout'], 'Expected --timeout to be a number > 0 and ≤ 86400, got no value'],
-    [['--timeout', '1e9'], 'Expected --timeout to be a number > 0 and ≤ 86400, got `1000000000`'],
+    [['--timeout', '1e9'], 'Expected --timeout to be a number > 0 and ≤ 86400, got `1e9`'],
     [['--batch-size', '10', '--batch-size', '20'], '--batch-size was given 2 times (10, 20); give it once'],
+    // numbers are read as typed: yargs alone would make 1e3 a thousand and 0x10 sixteen
+    [['--batch-size', '1e3'], 'Expected --batch-size to be an integer ≥ 1, got `1e3`'],
+    [['--concurrency', '0x10'], 'Expected --concurrency to be an integer ≥ 1, got `0x10`'],
+    // a flag is on or off: yargs alone reads --dry-run=yes as false, and the run would send
+    [['--dry-run=yes'], 'Expected --dry-run alone (or =true, =false), got `--dry-run=yes`: it is on or off'],
+    [['--no-guard=1'], 'Expected --no-guard alone (or =true, =false), got `--no-guard=1`: it is on or off'],
+    // an option that takes a word, given none: yargs alone reads an empty string
+    [['--out', '--by', 'label'], 'Expected a value after --out, got nothing'],
+    [['--by'], 'Expected a value after --by, got nothing'],
+    [['--out='], 'Expected a value after --out=, got nothing'],
   ])('remove %j: exit 2, nothing sent', async (args, message) => {
     const r = await cli(['remove', input, ...args], { env: emulator.env, cwd: dir });
     expect([r.code, r.stderr]).toEqual([2, `zdlabels: ${message}\n${HINT}\n`]);
@@ -100,6 +110,15 @@ describe('the "see --help" hint follows only errors about the command line', () 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain(HINT);
+  });
+
+  test('under --log-format json, a usage error is one JSON line on stderr', async () => {
+    const r = await cli(['remove', input, '--log-format', 'json', '--batch-size', 'x'], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ event: 'error', code: 'USAGE', message: 'Expected --batch-size to be an integer ≥ 1, got `x`', exitCode: 2 });
+    expect(emulator.calls).toHaveLength(0);
   });
 
   test('a label that does not exist: exit 2, no hint', async () => {
