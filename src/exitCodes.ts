@@ -38,7 +38,7 @@ export function exitCodeFor(code: ErrorCode): number {
 }
 
 /** The exit code of a run that went to the end or stopped: what stopped it, else whether every row is done. */
-export function exitCodeForRun(stoppedBy: 'auth' | 'credits' | 'interrupted' | 'systematic' | 'guard' | undefined, allDone: boolean): number {
+export function exitCodeForRun(stoppedBy: 'auth' | 'credits' | 'interrupted' | 'systematic' | 'guard' | 'unchecked' | undefined, allDone: boolean): number {
   switch (stoppedBy) {
     case 'auth':
       return exitCodes.auth;
@@ -48,6 +48,7 @@ export function exitCodeForRun(stoppedBy: 'auth' | 'credits' | 'interrupted' | '
       return exitCodes.guardTripped;
     case 'interrupted':
     case 'systematic':
+    case 'unchecked':
       return exitCodes.someRowsNotDone;
     case undefined:
       return allDone ? exitCodes.ok : exitCodes.someRowsNotDone;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir, writePairs, type ResultRow } from './helpers/cli.js';
-import { A, B, u } from './helpers/seed.js';
+import { A, B, C, u } from './helpers/seed.js';
 
 const FAST = ['--retry-base-ms', '5'];
 
@@ -98,5 +98,46 @@ describe('--verify when the read-back fails', () => {
     expect(r.code).toBe(0);
     const results = await verifiedRows(join(dir, 'pairs.results.csv'));
     expect(results.map((x) => [x.status, x.verified])).toEqual(pairs.map(() => ['removed', 'yes']));
+  });
+});
+
+describe('the first-write guard cannot read', () => {
+  // Refusals, not 5xx: reads retry a 5xx for seconds (src/run/retry.ts) before giving up the same way.
+  const refusal = { status: 422, errorCode: 'UNPROCESSABLE_ENTITY', message: 'Listing is unavailable.' };
+  const pairs: [string, string][] = [[u(1), C], [u(2), A], [u(3), A]];
+
+  test('before the first write: nothing sent, every row deferred "run again with --resume", exit 1 (not 8: nothing tripped); --resume then finishes', async () => {
+    emulator.knobs.inject = [{ endpoint: 'listLabelUsers', ...refusal }];
+    const input = await writePairs(dir, pairs);
+    const r = await cli(['remove', input, '--by', 'label', ...FAST], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('first-write guard: could not run');
+    expect(emulator.calls.filter((c) => c.method === 'POST')).toEqual([]);
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(results.map((x) => [x.status, x.message])).toEqual(
+      pairs.map(() => ['deferred', 'not sent: the first-write guard could not read what the first write would touch; run again with --resume']),
+    );
+    emulator.knobs.inject = [];
+    const again = await cli(['remove', input, '--by', 'label', '--resume', ...FAST], { env: emulator.env, cwd: dir });
+    expect(again.code).toBe(0);
+    expect(pairs.filter(([user, label]) => emulator.state.has(label, user))).toEqual([]);
+  });
+
+  test('after its first write: that batch is removed, the note says it went unchecked, the rest deferred, exit 1', async () => {
+    // The read-back after the guard's batch is refused: armed once the first write reaches the emulator.
+    const push = emulator.calls.push.bind(emulator.calls);
+    emulator.calls.push = (...records) => {
+      if (records.some((c) => c.method === 'POST')) emulator.knobs.inject = [{ endpoint: 'getLabel', ...refusal }, { endpoint: 'listLabelUsers', ...refusal }];
+      return push(...records);
+    };
+    const r = await cli(['remove', await writePairs(dir, pairs), '--by', 'label', ...FAST], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('first-write guard: could not run (its first batch was sent, but could not be checked');
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    // C's batch (one row, the label with fewest members) is the guard's: sent alone
+    expect(results.map((x) => x.status)).toEqual(['removed', 'deferred', 'deferred']);
+    expect(emulator.calls.filter((c) => c.method === 'POST').map((c) => c.ids)).toEqual([[u(1)]]);
+    expect(emulator.state.has(C, u(1))).toBe(false);
+    expect(emulator.state.has(A, u(2)) && emulator.state.has(A, u(3))).toBe(true);
   });
 });

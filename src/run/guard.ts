@@ -120,7 +120,8 @@ async function judgeTarget(host: GuardHost, side: Side, target: string, before: 
   const what = side === 'label' ? `label ${target} lost ${vanished.length} members` : `user ${target} lost ${vanished.length} labels`;
   const message = `the first-write guard stopped the run: removing ${sent.size} from ${side} ${target}, ${what}; Zoho removed ${unasked.length} that were not asked for. ${restored} were added back${notRestored.length ? `; ${notRestored.length} could NOT be (${notRestored.slice(0, 10).join(', ')}${notRestored.length > 10 ? ', …' : ''}): add them back by hand` : ''}. Nothing more was sent: do not run again until Zoho's endpoint removes only the IDs it is given (\`zdlabels doctor --probe\` checks this on a test label)`;
   host.halt(message);
-  return { ok: false, note: message, tripped: { side, target, sent: sent.size, vanished: vanished.length, restored, notRestored } };
+  const note = `${side} ${target}: ${unasked.length} removed unasked, ${restored} added back${notRestored.length ? `, ${notRestored.length} NOT` : ''}`;
+  return { ok: false, note, tripped: { side, target, sent: sent.size, vanished: vanished.length, restored, notRestored } };
 }
 
 /**

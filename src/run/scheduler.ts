@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import type { Batch } from '../plan/plan.js';
 import type { JournalEntry } from '../rows/journal.js';
 import type { Status } from '../rows/types.js';
-import { notSentBecause, type Stop } from './stop.js';
+import { notSentBecause, notSentMessage, type Stop } from './stop.js';
 import type { Finished } from './verdict.js';
 import { newWork, type Family, type Work } from './work.js';
 
@@ -122,7 +122,7 @@ export class Scheduler {
     this.#queued.delete(work);
     const why = notSentBecause(this.#stop ?? { reason: 'interrupted', message: '' });
     const rows = [...work.batch.rows];
-    if (work.attempts === 0) return this.settle(work, [{ rows, status: 'deferred', http: 0, message: `not sent: ${why}; run again with --resume` }]);
+    if (work.attempts === 0) return this.settle(work, [{ rows, status: 'deferred', http: 0, message: notSentMessage(this.#stop ?? { reason: 'interrupted', message: '' }) }]);
     const message = `not finished: sent ${work.attempts} time(s), last: ${work.last ?? 'unknown'}; the run stopped (${why}) before another attempt; --resume sends it again`;
     this.settle(work, [{ rows, status: 'failed', http: work.lastHttp ?? 0, code: work.lastCode, message }]);
   }
@@ -144,7 +144,7 @@ export class Scheduler {
     }
     this.#timers.clear();
     for (const work of parked) this.settleStopped(work);
-    const message = `not sent: ${notSentBecause(stop)}; run again with --resume`;
+    const message = notSentMessage(stop);
     for (; this.#cursor < this.#batches.length; this.#cursor += 1) {
       const batch = this.#batches[this.#cursor]!;
       if (!this.#skip.has(batch)) this.#record(newWork(batch), [{ rows: [...batch.rows], status: 'deferred', http: 0, message }]);

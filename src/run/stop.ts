@@ -2,8 +2,8 @@ import { BudgetError } from '../errors/BudgetError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 
-/** Why a run stopped sending before the end. */
-export type StopReason = 'auth' | 'credits' | 'interrupted' | 'systematic' | 'guard';
+/** Why a run stopped sending before the end. `unchecked`: a read the run needed before writing failed (the guard's). */
+export type StopReason = 'auth' | 'credits' | 'interrupted' | 'systematic' | 'guard' | 'unchecked';
 
 export interface Stop {
   reason: StopReason;
@@ -27,14 +27,22 @@ export function notSentBecause(stop: Stop): string {
       return 'calls were being refused the same way; fix the cause first';
     case 'guard':
       return 'the first-write guard stopped the run';
+    case 'unchecked':
+      return 'the first-write guard could not read what the first write would touch';
   }
+}
+
+/** What a row not sent says to do: run again, except after the guard tripped (check first). */
+export function notSentMessage(stop: Stop): string {
+  const then = stop.reason === 'guard' ? 'check with `zdlabels doctor --probe` before running again' : 'run again with --resume';
+  return `not sent: ${notSentBecause(stop)}; ${then}`;
 }
 
 /** What the last attempt of a call came to, for a row that was sent but not finished. */
 export function describeFailure(error: unknown): string {
   if (error instanceof ZohoApiError) {
     if (error.status === undefined) {
-      return error.errorCode === 'TIMEOUT' ? `no answer (${error.detail}): Zoho may have applied it` : `no answer (${error.detail}): Zoho may have applied it`;
+      return `no answer (${error.detail}): Zoho may have applied it`;
     }
     return `HTTP ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}${error.detail ? ` "${error.detail}"` : ''}`;
   }
@@ -51,5 +59,5 @@ export function stopFor(error: unknown, context: string): Stop {
   if (error instanceof BudgetError) return { reason: 'credits', message: error.message };
   if (error instanceof ZohoApiError && (error.kind === 'auth' || error.kind === 'credits')) return { reason: error.kind, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof ZdlabelsError && (error.code === 'AUTH' || error.code === 'CONFIG')) return { reason: 'auth', message: error.message };
-  return { reason: 'guard', message: `${context} (${error instanceof Error ? error.message : String(error)}); nothing was sent. Run again, or pass --no-guard to go without it` };
+  return { reason: 'unchecked', message: `${context} (${error instanceof Error ? error.message : String(error)}); nothing more was sent. Run again, or pass --no-guard to go without it` };
 }
