@@ -158,12 +158,12 @@ describe('order and credits', () => {
     const plan = JSON.parse(dry.stdout) as { credits: { writes: number; reads: number } };
     expect(plan.credits.writes).toBe(4);
     expect(plan.credits.reads).toBeGreaterThan(0); // the first-write guard's reads
-    expect(dry.stderr).toContain('credits: the plan needs about');
+    expect(dry.stderr).toContain('credits: the plan needs at least');
     emulator.knobs.dailyCredits = 5000;
     const live = await cli(['remove', input, '--batch-size', '5', '--json', '--out', 'live.results.csv'], { env: emulator.env, cwd: dir });
     const s = JSON.parse(live.stdout) as { credits: { spent: number; remaining: number } };
     expect(s.credits.spent).toBe(emulator.knobs.creditsUsed);
     expect(s.credits.remaining).toBe(5000 - emulator.knobs.creditsUsed);
-    expect(live.stderr).toMatch(/credits: \d+ spent, \d+ left for the organization today/);
+    expect(live.stderr).toMatch(/credits: this run's calls weighed \d+; \d+ left for the organization today/);
   });
 });

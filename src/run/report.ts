@@ -15,12 +15,12 @@ import type { StopReason } from './stop.js';
 import { formatSummary, type CreditReport, type RunSummary } from './summary.js';
 
 /** The credits a plan needs: a write per call, and an estimate of the reads (list pages cost 3). */
-function creditsNeeded(plan: Plan, spec: FlowSpec, labels: number): Pick<CreditReport, 'writes' | 'reads'> {
+function creditsNeeded(plan: Plan, spec: FlowSpec, labels: number): Pick<CreditReport, 'writes' | 'reads' | 'guardReads'> {
   const { options, action } = spec;
   const sides = new Set(plan.batches.map((b) => b.by)).size;
   const guardReads = options.guard && action === 'remove' ? sides * (2 * 3 + 1) : 0;
   const verifyReads = options.verify ? labels * 3 : 0;
-  return { writes: plan.batches.length, reads: (spec.readCredits ?? 0) + guardReads + verifyReads };
+  return { writes: plan.batches.length, reads: (spec.readCredits ?? 0) + guardReads + verifyReads, guardReads };
 }
 
 /** Writes the manifest beside the results: what ran, on what, with which options, and how it ended. */
@@ -58,6 +58,7 @@ const stopWhat: Record<StopReason, string> = {
   interrupted: 'Interrupted',
   systematic: 'Stopped: calls were refused the same way',
   guard: 'Stopped by the first-write guard',
+  unchecked: 'Stopped: the first-write guard could not read',
 };
 
 /** Whether every row is done (and, with --verify, confirmed): exit 0 rather than 1. */

@@ -8,6 +8,8 @@ export interface CreditReport {
   writes: number;
   /** Reads for the first-write guard and --verify (list pages cost 3): an estimate. */
   reads: number;
+  /** The part of `reads` that is the guard's (a floor: it lists a whole label, 3 per page of 50 members). */
+  guardReads: number;
   /** Credits this run spent, as Zoho reported them (0 on a dry run). */
   spent: number;
   /** The org's remaining credits after the run, when Zoho said. */
@@ -46,14 +48,14 @@ export interface RunSummary {
 /** The human summary for stderr. */
 export function formatSummary(s: RunSummary): string {
   const parts = statuses.filter((k) => s.counts[k] > 0).map((k) => `${s.counts[k]} ${k}`);
-  const credits = `credits: the plan needs about ${s.credits.writes + s.credits.reads} (${s.credits.writes} writes + ~${s.credits.reads} reads)`;
+  const credits = `credits: the plan needs at least ${s.credits.writes + s.credits.reads} (${s.credits.writes} writes + ~${s.credits.reads} reads${s.credits.guardReads > 0 ? '; more if the label the guard lists is big: 3 per page of 50 members' : ''})`;
   const lines = [
     `${s.command}${s.dryRun ? ' (dry run: nothing was sent)' : ''}: ${s.rows} rows → ${parts.join(', ') || 'nothing to do'}`,
     s.dryRun
       ? `  plan: ${s.labels} labels, ${s.users} users, ${s.batches} batches (${s.grouping}), ${s.calls} calls; ${credits}`
       : `  ${s.calls} calls (${s.retries} retries${s.splitCalls ? `, ${s.splitCalls} to isolate refused IDs` : ''}), ${s.apiCalls} API calls in all, ${s.batches} batches (${s.grouping}), ${(s.elapsedMs / 1000).toFixed(1)} s, ${Math.round(s.pairsPerSecond)} pairs/s`,
   ];
-  if (!s.dryRun) lines.push(`  credits: ${s.credits.spent} spent${s.credits.remaining === undefined ? '' : `, ${s.credits.remaining} left for the organization today`}`);
+  if (!s.dryRun) lines.push(`  credits: this run's calls weighed ${s.credits.spent}${s.credits.remaining === undefined ? '' : `; ${s.credits.remaining} left for the organization today`}`);
   if (s.guard) lines.push(`  first-write guard: ${s.guard.outcome === 'tripped' ? 'TRIPPED' : s.guard.outcome === 'error' ? 'could not run' : s.guard.outcome} (${s.guard.note})`);
   if (s.labelIdsIn === 'query') lines.push('  by user: Zoho refused labelIds in the body and took them in the query; the manifest records it');
   if (s.verified) {

@@ -31,7 +31,7 @@ export class CreditMeter {
   admit(weight: number): (headers: Headers | undefined) => void {
     const { maxCalls, reserveCredits } = this.limits;
     if (maxCalls !== undefined && this.calls + 1 > maxCalls) {
-      throw new BudgetError('max-calls', `stopped before the ${maxCalls + 1}th call: --max-calls ${maxCalls} is this run's cap`);
+      throw new BudgetError('max-calls', `stopped after ${maxCalls} call${maxCalls === 1 ? '' : 's'}: --max-calls ${maxCalls} is this run's cap`);
     }
     if (reserveCredits !== undefined && this.remaining !== undefined && this.remaining - this.#inflightWeight - weight < reserveCredits) {
       throw new BudgetError(
