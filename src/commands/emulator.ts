@@ -5,6 +5,7 @@ import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { ConfigError } from '../errors/ConfigError.js';
 import { UsageError } from '../errors/UsageError.js';
 import type { Io } from '../io.js';
+import { loggerFor } from '../log.js';
 import { isLoopback } from '../loopback.js';
 import { choose, commandModule } from './commandModule.js';
 import { numberOption, type NumberRule } from './optionValues.js';
@@ -112,7 +113,7 @@ async function serveEmulator(options: EmulatorCommandOptions, io: Io): Promise<n
   );
   await io.interrupted();
   await emulator.close();
-  io.stderr.write(`emulator stopped after ${emulator.calls.length} API call(s)\n`);
+  loggerFor(io).say(`emulator stopped after ${emulator.calls.length} API call(s)`);
   return 0;
 }
 

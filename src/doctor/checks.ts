@@ -51,7 +51,9 @@ export async function checkToken(client: ZohoClient, config: ZohoConfig): Promis
     await client.tokens.get();
     return { ok: config.credentials.kind === 'refresh' ? 'token refresh works' : 'using ZOHO_ACCESS_TOKEN as given (it cannot be refreshed)' };
   } catch (error) {
-    return { bad: `token refresh: ${error instanceof TokenRefreshError ? error.message : String(error)}`, code: 'AUTH' };
+    // A token issued for another data centre than ZOHO_DC is a setting to fix (exit 2), not a refusal.
+    if (error instanceof ConfigError) return { bad: `token refresh: ${error.message}`, code: 'CONFIG' };
+    return { bad: `token refresh: ${error instanceof Error ? error.message : String(error)}`, code: 'AUTH' };
   }
 }
 

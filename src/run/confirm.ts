@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Io } from '../io.js';
+import { loggerFor } from '../log.js';
 
 /**
  * Asks a yes/no question on the terminal. Without a TTY it never prompts and
@@ -7,7 +8,7 @@ import type { Io } from '../io.js';
  */
 export async function confirm(io: Io, question: string): Promise<boolean> {
   if (!io.stdin?.isTTY || !io.stderr.isTTY) {
-    io.stderr.write(`${question} — no terminal to ask on; pass --yes to proceed unattended.\n`);
+    loggerFor(io).say(`${question} — no terminal to ask on; pass --yes to proceed unattended.`);
     return false;
   }
   const rl = createInterface({ input: io.stdin, output: io.stderr });
