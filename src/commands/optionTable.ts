@@ -51,7 +51,7 @@ export const optionTable = {
   out: { type: 'string', describe: 'Results CSV' },
   'dry-run': { type: 'boolean', default: runDefaults.dryRun, describe: 'Plan and write the results as planned; send nothing' },
   by: { choices: ['label', 'user', 'auto'], default: runDefaults.by, describe: 'Batch users per label, labels per user, or whichever makes fewer calls' },
-  concurrency: numberOption('concurrency', "Most calls in flight (Zoho's smallest plan allows 5)", rules.concurrency, runDefaults.concurrency),
+  concurrency: numberOption('concurrency', "Most calls in flight; below it, the org's own limit is learned from its 429 answers", rules.concurrency, runDefaults.concurrency),
   'batch-size': numberOption('batch-size', 'Most IDs per call', rules.batchSize, runDefaults.batchSize),
   retries: numberOption('retries', 'Retries of a call that failed for a passing reason (5xx, network, 429)', rules.retries, runDefaults.retries),
   resume: { type: 'boolean', default: runDefaults.resume, describe: 'Continue the run that wrote --out: keep finished rows, send the rest' },
