@@ -188,3 +188,39 @@ test.each(['404', '422'] as const)('nonMember=%s: a label batch that starts with
     await emulator.close();
   }
 });
+
+// Zoho may answer success for removing a user who does not hold the label
+// (nonMember=success). Where the run read the label's members before its first
+// write (the guard's before-read), such a row is not_member, and restore never
+// gives the label to someone who did not hold it. Without that read, the answer
+// is all there is: removed.
+describe('nonMember=success: a non-member on a label the run read before writing', () => {
+  let emulator: RunningEmulator;
+  let dir: string;
+  beforeEach(async () => {
+    emulator = await startEmulator({ nonMember: 'success' });
+    dir = await tempDir();
+  });
+  afterEach(() => emulator.close());
+
+  test.each(['label', 'user'] as const)('--by %s: not_member (the read), and restore adds back only the member', async (by) => {
+    const before = emulator.state.pairs();
+    const file = await writePairs(dir, [[u(29), C], [u(0), C]]);
+    const r = await cli(['remove', file, '--by', by, ...FAST], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(0);
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(results.map((x) => [x.user_id, x.status])).toEqual([[u(29), 'not_member'], [u(0), 'removed']]);
+    expect(results[0]!.message).toContain('did not hold the label when the run began');
+    const back = await cli(['restore', join(dir, 'pairs.results.csv'), ...FAST], { env: emulator.env, cwd: dir });
+    expect(back.code).toBe(0);
+    expect(emulator.state.pairs().sort()).toEqual([...before].sort());
+    expect(emulator.state.has(C, u(29))).toBe(false);
+  });
+
+  test('--no-guard: nothing was read, so Zoho\'s success is all there is: removed (the README says restore would add it)', async () => {
+    const file = await writePairs(dir, [[u(29), C]]);
+    const r = await cli(['remove', file, '--no-guard', ...FAST], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect((await readResults(join(dir, 'pairs.results.csv'))).map((x) => x.status)).toEqual(['removed']);
+  });
+});

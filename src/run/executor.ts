@@ -7,6 +7,7 @@ import type { MassActionResponse } from '../zoho/types.js';
 import { SystematicBreaker } from './breaker.js';
 import { Evidence, explainRows, type Refusal } from './evidence.js';
 import { runGuard, type GuardReport } from './guard.js';
+import { HeldAtStart } from './heldAtStart.js';
 import { LabelIdsPlacement } from './labelIdsPlacement.js';
 import { Lessons, type HalfOutcome } from './learning.js';
 import { Scheduler } from './scheduler.js';
@@ -47,11 +48,11 @@ class Executor {
   #retries = 0;
   #splitCalls = 0;
   #cap: number | undefined;
-  /** What targets held when the run began, as read (the guard's before-reads, a command's member list). */
-  readonly #heldAtStart = new Map<string, ReadonlySet<string>>();
+  readonly #heldAtStart: HeldAtStart;
 
   constructor(options: ExecutorOptions, planCalls: number) {
     this.#o = options;
+    this.#heldAtStart = new HeldAtStart(options.table, options.rowsHeldAtStart === true);
     this.#learner = new ConcurrencyLearner(options.concurrency, { onEvent: (e) => options.onEvent?.(e) });
     this.#s = new Scheduler(this.#learner.level, {
       attempt: (work) => this.#attempt(work),
@@ -111,7 +112,7 @@ class Executor {
           runBatch: (batch) => this.#s.runFamily(batch),
           stopped: () => this.#s.stop !== undefined,
           halt: (message) => this.halt('guard', message),
-          held: (side, target, ids) => this.#heldAtStart.set(`${side}:${target}`, ids),
+          held: (side, target, ids) => this.#heldAtStart.record(side, target, ids, side === 'label' || this.#o.helpCenterId === undefined),
         },
         plan,
         skip,
@@ -187,7 +188,7 @@ class Executor {
     this.#breaker.reset();
     this.#learned(work, 'success');
     const rows = [...work.batch.rows];
-    if (work.batch.by === 'label') return this.#s.settle(work, [{ rows, status: this.#o.action === 'add' ? 'added' : 'removed', http: 204 }]);
+    if (work.batch.by === 'label') return this.#s.settle(work, this.#successes([{ rows, status: this.#o.action === 'add' ? 'added' : 'removed', http: 204 }]));
     this.#labelIds.answered = true;
     this.#placed(work, true);
     const v = judgeByUser(answer, this.#sent(work));
@@ -197,9 +198,15 @@ class Executor {
       const error = new ZohoApiError({ method: 'POST', path: `/api/v1/users/${this.#key(work)}/labels/remove`, status: only.http, errorCode: only.code, detail: only.message, kind: 'refused' });
       return this.#judge(work, error);
     }
-    const finished = [...v.finished];
+    const finished = this.#successes(v.finished);
     for (const group of v.refused) finished.push(...(await this.#explain(work, group.rows, { http: group.http, code: group.code, message: group.message })).finished);
     this.#s.settle(work, finished);
+  }
+
+  /** Rows Zoho answered success for, checked against what was read held before this run's first write (a resumed run's earlier writes came before its reads). */
+  #successes(finished: readonly Finished[]): Finished[] {
+    if (this.#o.action !== 'remove' || this.#o.resumed) return [...finished];
+    return finished.flatMap((f) => this.#heldAtStart.judgeSuccess(f));
   }
 
   async #refused(work: Work, error: unknown, inflight: number): Promise<void> {
@@ -312,11 +319,7 @@ class Executor {
    * cannot be known, and the row says so.
    */
   #lostAnswer(f: Finished): Finished[] {
-    const { table } = this.#o;
-    const held = (row: number): boolean =>
-      this.#o.rowsHeldAtStart === true ||
-      this.#heldAtStart.get(`label:${labelIdOf(table, row)}`)?.has(userIdOf(table, row)) === true ||
-      this.#heldAtStart.get(`user:${userIdOf(table, row)}`)?.has(labelIdOf(table, row)) === true;
+    const held = (row: number): boolean => this.#heldAtStart.held(row) === true;
     const removed = f.rows.filter(held);
     const unknown = f.rows.filter((r) => !held(r));
     const out: Finished[] = [
