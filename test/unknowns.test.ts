@@ -224,3 +224,42 @@ describe('nonMember=success: a non-member on a label the run read before writing
     expect((await readResults(join(dir, 'pairs.results.csv'))).map((x) => x.status)).toEqual(['removed']);
   });
 });
+
+// removeScope=all: a guarded batch that takes everything its target holds
+// looks the same whether Zoho removes the list or everything, so it cannot be
+// the guard's proof (an audit found the guard passing on it, then the next
+// label wiped). The guard picks a target that keeps something.
+describe('removeScope=all: the guard proves on a target its batch does not empty', () => {
+  let emulator: RunningEmulator;
+  let dir: string;
+  beforeEach(async () => {
+    emulator = await startEmulator({ removeScope: 'all' });
+    dir = await tempDir();
+  });
+  afterEach(() => emulator.close());
+
+  test('--by label: every member of C and five of A: stopped on A (exit 8), A put back, nothing else lost', async () => {
+    const before = emulator.state.pairs();
+    const fiveOfA = Array.from({ length: 5 }, (_, i) => [u(20 + i), A] as [string, string]);
+    const allOfC = Array.from({ length: 10 }, (_, i) => [u(i), C] as [string, string]);
+    const r = await cli(['remove', await writePairs(dir, [...allOfC, ...fiveOfA]), '--by', 'label', ...FAST], { env: emulator.env, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([8, expect.stringContaining('first-write guard stopped the run')]);
+    const after = new Set(emulator.state.pairs());
+    expect(before.filter((p) => !after.has(p)).sort()).toEqual(fiveOfA.map(([user, label]) => `${user}:${label}`).sort());
+    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(results.map((x) => x.status)).toEqual([...allOfC.map(() => 'deferred'), ...fiveOfA.map(() => 'removed')]);
+  });
+
+  test('--by user: a user\'s only label and labels of users who hold more: stopped (exit 8), nothing lost unasked', async () => {
+    const before = emulator.state.pairs();
+    // u(101) holds only B; u(1)..u(3) hold A and C
+    const pairs: [string, string][] = [[u(101), B], [u(1), A], [u(2), A], [u(3), A]];
+    const r = await cli(['remove', await writePairs(dir, pairs), '--by', 'user', ...FAST], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(8);
+    const after = new Set(emulator.state.pairs());
+    const gone = before.filter((p) => !after.has(p));
+    const asked = new Set(pairs.map(([user, label]) => `${user}:${label}`));
+    expect(gone.filter((p) => !asked.has(p))).toEqual([]);
+    expect(gone.length).toBe(1); // the guard's one batch, alone
+  });
+});

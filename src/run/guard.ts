@@ -34,6 +34,8 @@ export interface GuardHost {
 
 /** Targets tried per side when the first one's batch removes nothing (so proves nothing). */
 const TRIES = 3;
+/** Labels sized (one cheap read each) to find targets whose batch leaves members behind. */
+const CANDIDATES = 10;
 
 const missing = (error: unknown): undefined => {
   // A label or user that does not exist holds nothing to lose.
@@ -82,7 +84,11 @@ async function repair(host: GuardHost, side: Side, target: string, ids: string[]
   return failed;
 }
 
-/** Up to three targets of one side, fewest members first (labels: by their count; users hold few labels). */
+/**
+ * The targets of one side worth guarding, best first. Labels: those whose
+ * batch leaves members behind (a batch that takes every member cannot show
+ * Zoho taking more), then fewest members. Users hold few labels: by batch size.
+ */
 async function targets(host: GuardHost, plan: Plan, side: Side): Promise<{ batch: Batch; target: string }[]> {
   const smallest = new Map<number, Batch>();
   for (const b of plan.batches) {
@@ -92,7 +98,7 @@ async function targets(host: GuardHost, plan: Plan, side: Side): Promise<{ batch
   }
   const named = [...smallest.values()]
     .sort((a, b) => a.rows.length - b.rows.length)
-    .slice(0, TRIES)
+    .slice(0, CANDIDATES)
     .map((batch) => ({ batch, target: side === 'label' ? host.table.labels.value(batch.key) : host.table.users.value(batch.key) }));
   if (side === 'user') return named;
   const sized = await Promise.all(
@@ -102,7 +108,8 @@ async function targets(host: GuardHost, plan: Plan, side: Side): Promise<{ batch
       return { ...t, size: label === undefined ? -1 : Number(label.count ?? Infinity) };
     }),
   );
-  return sized.filter((t) => t.size >= 0).sort((a, b) => a.size - b.size);
+  const leaves = (t: { batch: Batch; size: number }): number => (t.size > t.batch.rows.length ? 0 : 1);
+  return sized.filter((t) => t.size >= 0).sort((a, b) => leaves(a) - leaves(b) || a.size - b.size);
 }
 
 type SideResult = { ok: boolean; note: string; inconclusive?: boolean; tripped?: GuardReport['tripped'] };
@@ -132,21 +139,33 @@ async function judgeTarget(host: GuardHost, side: Side, target: string, before: 
  * next target is tried.
  */
 async function guardSide(host: GuardHost, plan: Plan, side: Side, done: Set<Batch>): Promise<SideResult> {
+  let sentBatches = 0;
+  let whole = 0;
   for (const { batch, target } of await targets(host, plan, side)) {
+    if (host.stopped()) return { ok: false, note: sentBatches === 0 ? 'the run stopped before the guard sent anything' : `the run stopped while the guard tried another ${side}` };
+    if (sentBatches >= TRIES) break;
     const known = side === 'label' && host.knownMembers?.labelId === target ? new Set(host.knownMembers.userIds) : undefined;
     const before = known ?? (await holdings(host, side, target).catch(missing));
     if (before === undefined) continue;
     host.held(side, target, before);
+    const sent = new Set([...batch.rows].map((r) => (side === 'label' ? userIdOf(host.table, r) : labelIdOf(host.table, r))));
+    if ([...before].every((id) => sent.has(id))) {
+      // Removing everything it holds looks the same whether Zoho takes the list or everything: proves nothing.
+      whole += 1;
+      host.onEvent('inconclusive', `guard: the batch for ${side} ${target} takes all it holds, so it could not show Zoho taking more; trying another`);
+      continue;
+    }
     host.onEvent('before', `guard: ${side} ${target} holds ${before.size}; sending its ${batch.rows.length} first`);
     done.add(batch); // before it is sent: a stop during it must not take its rows for untouched ones
+    sentBatches += 1;
     const removed = await host.runBatch(batch);
     if (host.stopped()) return { ok: false, note: `the run stopped during the guarded batch of ${side} ${target}` };
-    const sent = new Set([...batch.rows].map((r) => (side === 'label' ? userIdOf(host.table, r) : labelIdOf(host.table, r))));
     const result = removed > 0 ? await judgeTarget(host, side, target, before, sent) : undefined;
     if (result) return result;
     host.onEvent('inconclusive', `guard: the batch for ${side} ${target} removed nothing, so it proves nothing; trying another`);
   }
-  return { ok: true, inconclusive: true, note: `${side}: no guarded batch removed anything, so none proved anything` };
+  const why = sentBatches === 0 && whole > 0 ? 'every batch tried takes all its target holds, so none could show Zoho taking more' : 'no guarded batch removed anything, so none proved anything';
+  return { ok: true, inconclusive: true, note: `${side}: ${why}` };
 }
 
 /** The first-write guard for each side the plan writes through: a few reads per run, not per batch. */
