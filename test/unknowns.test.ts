@@ -10,7 +10,7 @@ import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir, writePairs, type ResultRow } from './helpers/cli.js';
 import { A, B, C, u } from './helpers/seed.js';
 
-type Option = Partial<Pick<EmulatorKnobs, 'labelIdsIn' | 'errorsArray' | 'nonMember' | 'unknownUserInBatch' | 'removeScope'>>;
+type Option = Partial<Pick<EmulatorKnobs, 'labelIdsIn' | 'errorsArray' | 'nonMember' | 'unknownUserInBatch' | 'removeScope' | 'emptyPage'>>;
 const options: [string, Option][] = [
   ['defaults', {}],
   ['labelIdsIn=query', { labelIdsIn: 'query' }],
@@ -20,6 +20,7 @@ const options: [string, Option][] = [
   ['nonMember=422, errorsArray=without', { nonMember: '422', errorsArray: 'without' }],
   ['unknownUserInBatch=ignore', { unknownUserInBatch: 'ignore' }],
   ['removeScope=all', { removeScope: 'all' }],
+  ['emptyPage=data (an empty list page as 200 with data: [])', { emptyPage: 'data' }],
 ];
 
 const UNKNOWN_USER = '1060099000000999999';
