@@ -80,6 +80,13 @@ describe('tokens', () => {
     expect(ok.code).toBe(0);
   });
 
+  test.each(['https://www.zohoapis.example', 'not a url', ''])('an api_domain that names no known data centre (%j) proves nothing: the run goes on, exit 0', async (apiDomain) => {
+    emulator = await startEmulator({ apiDomain });
+    const r = await cli(['remove', await writePairs(dir, pairs.slice(0, 4))], { env: emulator.env, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringContaining('ZOHO_DC')]);
+    expect(pairs.slice(0, 4).some(([x, l]) => emulator.state.has(l, x))).toBe(false);
+  });
+
   test('data centres sg and ae; uk kept (unconfirmed)', () => {
     emulator = { close: async () => {} } as RunningEmulator;
     const base = { ZOHO_ORG_ID: '1', ZOHO_ACCESS_TOKEN: 'x' };

@@ -21,6 +21,7 @@ const options: [string, Option][] = [
   ['unknownUserInBatch=ignore', { unknownUserInBatch: 'ignore' }],
   ['removeScope=all', { removeScope: 'all' }],
   ['emptyPage=data (an empty list page as 200 with data: [])', { emptyPage: 'data' }],
+  ['labelIdsIn=query, errorsArray=without', { labelIdsIn: 'query', errorsArray: 'without' }],
 ];
 
 const UNKNOWN_USER = '1060099000000999999';
@@ -262,5 +263,41 @@ describe('removeScope=all: the guard proves on a target its batch does not empty
     const asked = new Set(pairs.map(([user, label]) => `${user}:${label}`));
     expect(gone.filter((p) => !asked.has(p))).toEqual([]);
     expect(gone.length).toBe(1); // the guard's one batch, alone
+  });
+});
+
+describe('the summary and the manifest say what the guard did', () => {
+  let emulator: RunningEmulator;
+  let dir: string;
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    dir = await tempDir();
+  });
+  afterEach(() => emulator.close());
+
+  const guardOf = async (name: string) => (JSON.parse(await readFile(join(dir, `${name}.manifest.json`), 'utf8')) as { guard: { outcome: string; note: string } }).guard;
+
+  test('passed: the label it sent alone, and the reads it made (a count, the members, the read-back)', async () => {
+    const r = await cli(['remove', await writePairs(dir, [[u(20), A], [u(21), A]])], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`first-write guard: passed (label ${A}: only the IDs sent were removed)`);
+    expect(await guardOf('pairs')).toMatchObject({ outcome: 'passed' });
+    expect(emulator.calls.map((c) => c.endpoint)).toEqual(['getLabel', 'listLabelUsers', 'listLabelUsers', 'removeUsersFromLabel', 'getLabel', 'listLabelUsers']);
+  });
+
+  test('inconclusive: a batch that takes all its label holds is not sent first, and the summary says none proved anything', async () => {
+    const all = Array.from({ length: 10 }, (_, i) => [u(i), C] as [string, string]);
+    const r = await cli(['remove', await writePairs(dir, all)], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('first-write guard: inconclusive (label: every batch tried takes all its target holds');
+    expect(emulator.state.members.get(C)?.size).toBe(0);
+  });
+
+  test('off with --no-guard: no read at all, and the summary says so', async () => {
+    const r = await cli(['remove', await writePairs(dir, [[u(20), A]]), '--no-guard'], { env: emulator.env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('first-write guard: off (--no-guard)');
+    expect(await guardOf('pairs')).toMatchObject({ outcome: 'off', note: '--no-guard' });
+    expect(emulator.calls.map((c) => c.endpoint)).toEqual(['removeUsersFromLabel']);
   });
 });
