@@ -8,7 +8,8 @@
 # Any failure exits 1. Leaves nothing behind: everything happens in one
 # temporary folder, removed on exit with the emulator stopped.
 #
-#   scripts/check-package.sh            (by hand, or from .ci/run)
+#   scripts/check-package.sh            (by hand: builds through prepack)
+#   scripts/check-package.sh --built    (from .ci/run, after npm test built dist/)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,11 +46,14 @@ no_warning_of_ours() {
 
 start_emulator() {
   local bin=$1 out=$2
+  # The child truncates $out only after the fork: an older file's text must not be read as this emulator's.
+  rm -f "$out"
   # env execs the binary, so $! is the emulator's own pid
   env -i PATH="$PATH" HOME="$HOME" "$bin" emulator --port 0 >"$out" 2>&1 &
   emulator_pid=$!
   for _ in $(seq 1 100); do
-    grep -q 'Ctrl-C stops it' "$out" && return 0
+    # the last line it prints before serving: every export above it is there
+    grep -q 'Ctrl-C stops it' "$out" 2>/dev/null && grep -q '^ *export ZOHO_REFRESH_TOKEN=' "$out" && return 0
     kill -0 "$emulator_pid" 2>/dev/null || { cat "$out" >&2; fail "zdlabels emulator --port 0 exited before serving"; }
     sleep 0.1
   done
@@ -85,11 +89,11 @@ check() {
 
   clean_env "$bin" schema | node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))' || fail "$label: zdlabels schema did not print JSON"
 
-  start_emulator "$bin" "$work/emulator.out"
+  local e="$work/emulator-$label.out"
+  start_emulator "$bin" "$e"
   local job="$work/job-$label"
   mkdir -p "$job/inbox"
   cp "$pkg/jobs/nightly-remove.json" "$job/" && cp "$pkg/jobs/inbox/leavers.csv" "$job/inbox/" || fail "$label: the package has no jobs/nightly-remove.json with its inbox CSV"
-  local e="$work/emulator.out"
   out=$(clean_env ZOHO_DESK_URL="$(exported ZOHO_DESK_URL "$e")" ZOHO_ACCOUNTS_URL="$(exported ZOHO_ACCOUNTS_URL "$e")" \
     ZOHO_ORG_ID="$(exported ZOHO_ORG_ID "$e")" HR_SYNC_ZOHO_CLIENT_ID="$(exported ZOHO_CLIENT_ID "$e")" \
     HR_SYNC_ZOHO_CLIENT_SECRET="$(exported ZOHO_CLIENT_SECRET "$e")" HR_SYNC_ZOHO_REFRESH_TOKEN="$(exported ZOHO_REFRESH_TOKEN "$e")" \
@@ -104,7 +108,10 @@ check() {
 }
 
 cd "$root"
-npm pack --pack-destination "$work" >"$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; fail "npm pack failed"; }
+# --built (from .ci/run, right after npm test built dist/): pack without running prepack's build again.
+pack_flags=()
+[ "${1:-}" = "--built" ] && pack_flags=(--ignore-scripts)
+npm pack "${pack_flags[@]}" --pack-destination "$work" >"$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; fail "npm pack failed"; }
 no_warning_of_ours "$work/pack.log" "npm pack"
 tarball=$(ls "$work"/zdlabels-*.tgz)
 say "packed $(basename "$tarball")"
