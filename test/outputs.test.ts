@@ -1,8 +1,8 @@
 // Output paths and reruns (issue 9): every problem with where a run writes is
 // found before the first call, and no run replaces the records of another.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, copyFile, link, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readFile, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
@@ -34,6 +34,10 @@ describe('where a run writes', () => {
   // own folder (under a private TMPDIR in CI) is out of its reach: the output is checked first.
   async function asUserWhoCannotWrite(args: string[]): Promise<{ code: number | null; err: string }> {
     const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(repo, 'dist/main.js'))})`], { uid: 65534, gid: 65534, cwd: '/' });
+      if (probe.status !== 0) throw new Error(`run as root, this test runs zdlabels as uid 65534 (nobody), who cannot read ${repo}: put the checkout where every user can read it (not under /root)`);
+    }
     const child = spawn(process.execPath, [join(repo, 'dist/main.js'), ...args], {
       cwd: asRoot ? '/' : dir,
       env: { PATH: process.env.PATH ?? '', ...emulator.env },
@@ -50,10 +54,19 @@ describe('where a run writes', () => {
     ['remove', (locked: string, input: string) => ['remove', input, '--out', join(locked, 'r.csv')], 'cannot write the results here: permission denied; choose another --out'],
     ['retire-label', (locked: string) => ['retire-label', '--label', C, '--yes', '--out', join(locked, 'r.csv')], 'cannot write the results here: permission denied; choose another --out'],
     ['export', (locked: string) => ['export', '--label', C, '--out', join(locked, 'm.csv')], 'cannot write the results here: permission denied; choose another --out'],
+    ['remove, the default beside its input', (_locked: string, input: string) => ['remove', input], 'cannot write the results here: permission denied; choose another --out'],
+    ['retire-label --snapshot', (locked: string) => ['retire-label', '--label', C, '--yes', '--out', join(dir, 'open', 'r.csv'), '--snapshot', join(locked, 's.csv')], 'cannot write --snapshot here: permission denied; choose another --snapshot'],
   ])('%s: --out in a folder the user cannot write: exit 2 "permission denied" before any call', async (_name, argv, message) => {
-    const input = await writePairs(dir, [[u(1), A]]);
     const locked = join(dir, 'locked');
-    await mkdir(locked, { mode: 0o555 });
+    await mkdir(locked);
+    // a folder the user can write, for the outputs that are not the point (--out beside --snapshot)
+    await chmod(dir, 0o755);
+    await mkdir(join(dir, 'open'), { mode: 0o777 });
+    await chmod(join(dir, 'open'), 0o777);
+    // the input of the default-output case lives in the locked folder, readable by all
+    const input = await writePairs(locked, [[u(1), A]]);
+    await chmod(input, 0o644);
+    await chmod(locked, 0o555);
     const { code, err } = await asUserWhoCannotWrite(argv(locked, input));
     expect([code, err]).toEqual([2, expect.stringContaining(message)]);
     expect(err).not.toMatch(/\n\s+at /);
@@ -122,6 +135,63 @@ describe('reruns never destroy records', () => {
     const resumed = await cli(['remove', input, '--resume'], { env: emulator.env, cwd: dir });
     expect(resumed.code).toBe(0);
     expect((await readResults(join(dir, 'pairs.results.csv'))).map((x) => x.status)).toEqual(['removed', 'removed']);
+  });
+
+  test('retire-label with its results and journal moved away: the rerun still refuses, as its snapshot lists who held the label', async () => {
+    expect((await cli(['retire-label', '--label', C, '--yes'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    const snapshotFile = join(dir, `retire-${C}.snapshot.csv`);
+    const snapshot = await readFile(snapshotFile, 'utf8');
+    await mkdir(join(dir, 'old'));
+    for (const f of [`retire-${C}.results.csv`, `retire-${C}.journal`]) await rename(join(dir, f), join(dir, 'old', f));
+    const calls = emulator.calls.length;
+    const again = await cli(['retire-label', '--label', C, '--yes'], { env: emulator.env, cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`${snapshotFile}: holds the snapshot of an earlier run, listing 10 memberships that no longer exist (that run removed them?)`);
+    expect(again.stderr).toContain('give another --out');
+    expect(await readFile(snapshotFile, 'utf8')).toBe(snapshot);
+    expect(emulator.calls.slice(calls).filter((c) => c.method === 'POST')).toEqual([]);
+  });
+
+  test('retire-label after its own dry run: the dry run\'s snapshot (the same members) is simply replaced', async () => {
+    expect((await cli(['retire-label', '--label', C, '--dry-run'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    const r = await cli(['retire-label', '--label', C, '--yes'], { env: emulator.env, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('10 removed')]);
+    expect(emulator.state.members.get(C)?.size).toBe(0);
+  });
+
+  test('--snapshot naming the results file: exit 2 before any call', async () => {
+    const r = await cli(['retire-label', '--label', C, '--yes', '--out', 'same.csv', '--snapshot', 'same.csv'], { env: emulator.env, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--snapshot names the file that holds the results (--out)')]);
+    expect(emulator.calls).toEqual([]);
+  });
+
+  test('reconcile run twice: the second refuses before any write', async () => {
+    const keep = join(dir, 'keep.csv');
+    await writeFile(keep, ['user_id', ...Array.from({ length: 6 }, (_, i) => u(i))].join('\n') + '\n');
+    const argv = ['reconcile', '--label', C, '--keep', keep, '--yes'];
+    expect((await cli(argv, { env: emulator.env, cwd: dir })).code).toBe(0);
+    const results = await readFile(join(dir, `reconcile-${C}.results.csv`), 'utf8');
+    const calls = emulator.calls.length;
+    const again = await cli(argv, { env: emulator.env, cwd: dir });
+    expect([again.code, again.stderr]).toEqual([2, expect.stringContaining('holds the results of an earlier run (4 records)')]);
+    expect(await readFile(join(dir, `reconcile-${C}.results.csv`), 'utf8')).toBe(results);
+    expect(emulator.calls.slice(calls).filter((c) => c.method === 'POST')).toEqual([]);
+  });
+
+  test('a journal with no results file beside it (the results moved away) is a record too', async () => {
+    const input = await writePairs(dir, [[u(1), A]]);
+    expect((await cli(['remove', input], { env: emulator.env, cwd: dir })).code).toBe(0);
+    await rename(join(dir, 'pairs.results.csv'), join(dir, 'moved.csv'));
+    const r = await cli(['remove', input], { env: emulator.env, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('pairs.journal: holds the journal of an earlier run')]);
+  });
+
+  test('--resume cleans temporary files a killed run left', async () => {
+    const input = await writePairs(dir, [[u(1), A], [u(2), A]]);
+    expect((await cli(['remove', input], { env: emulator.env, cwd: dir })).code).toBe(0);
+    for (const f of ['pairs.results.csv.tmp-999999', 'pairs.journal.tmp-999999']) await writeFile(join(dir, f), 'half');
+    expect((await cli(['remove', input, '--resume'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   test('--resume over a journal left empty (an older version killed before its header): starts afresh, saying so', async () => {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors/UsageError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { artifactsFor } from '../files/artifacts.js';
+import { refuseLosingMembers } from '../files/snapshots.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
 import { describeRules, resumeCommandLine, rulesOf, type PruneRules, type RuleOptions } from '../prune/rules.js';
@@ -30,13 +31,15 @@ export interface PruneOptions extends RunOptions, RuleOptions {
 }
 
 /** Reads, applies the rules and the guard, then writes the snapshot (every member) and the plan (who goes), before any write. */
-async function planRemovals(client: ZohoClient, labels: Label[], rules: PruneRules, keep: ReadonlySet<string>, options: PruneOptions, files: { snapshot: string; plan: string }, io: Io): Promise<Selection> {
+async function planRemovals(client: ZohoClient, labels: Label[], rules: PruneRules, keep: ReadonlySet<string>, options: PruneOptions, files: { snapshot: string; plan: string; resumeHint: string }, io: Io): Promise<Selection> {
   const selection = await selectRemovals(client, labels, rules, keep, options.concurrency);
   const log = loggerFor(io);
   if (selection.activity) log.say(`last activity: ${selection.activity}`);
   const refusal = limitProblem(selection, options.maxRemovals);
   if (refusal) throw new ZdlabelsError('SAFETY_LIMIT', refusal);
-  await writeMembers(files.snapshot, selection.labels.flatMap((l) => l.members));
+  const members = selection.labels.flatMap((l) => l.members);
+  await refuseLosingMembers(files.snapshot, '--out', members, files.resumeHint);
+  await writeMembers(files.snapshot, members);
   await writeMembers(files.plan, selection.labels.flatMap((l) => l.removals));
   const removals = selection.labels.reduce((n, l) => n + l.removals.length, 0);
   log.say(`snapshot: ${selection.labels.reduce((n, l) => n + l.members.length, 0)} memberships of ${labels.length} label(s) written to ${files.snapshot}; ${removals} to remove, listed in ${files.plan}`);
@@ -68,7 +71,7 @@ export async function prune(options: PruneOptions, io: Io): Promise<number> {
   if (!resume) {
     const also = [{ path: files.snapshot, option: '--out', what: "the labels' members" }, { path: files.plan, option: '--out', what: 'the planned removals' }];
     await checkOutputs(out, { resume: false, inputs, resumeHint, also });
-    selection = await planRemovals(client, labels, rules, keep, options, files, io);
+    selection = await planRemovals(client, labels, rules, keep, options, { ...files, resumeHint }, io);
   } else await checkOutputs(out, { resume: true, inputs: [...inputs, files.plan], resumeHint });
   const only = selection?.labels.length === 1 ? selection.labels[0] : undefined;
   const { exitCode } = await runFlow(

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import { loggerFor } from '../log.js';
+import { refuseLosingMembers } from '../files/snapshots.js';
 import { writeMembers } from '../rows/membersCsv.js';
 import { readPairs } from '../rows/readPairs.js';
 import { clientFor } from '../clientFor.js';
@@ -45,6 +46,7 @@ export async function retireLabel(options: RetireLabelOptions, io: Io): Promise<
   let knownMembers: { labelId: string; userIds: Set<string> } | undefined;
   if (!resume) {
     const members = await labelMembers(client, options.label);
+    await refuseLosingMembers(snapshot, options.snapshot === undefined ? '--out' : '--snapshot', members, resumeHint);
     await writeMembers(snapshot, members);
     knownMembers = { labelId: options.label, userIds: new Set(members.map((m) => m.userId)) };
     log.say(`snapshot: ${members.length} members of ${name} written to ${snapshot}`);

@@ -66,6 +66,15 @@ export async function refuseOverwriting(output: string, option: string, inputs: 
   }
 }
 
+/** Refuses two outputs of one run that are the same file (`--snapshot` naming the results): one would overwrite the other. */
+export async function refuseSharedOutputs(files: readonly { path: string; option: string; what: string }[]): Promise<void> {
+  for (const [i, f] of files.entries()) {
+    for (const g of files.slice(i + 1)) {
+      if (await sameFile(f.path, g.path)) throw new InputError(g.path, undefined, `${g.option} names the file that holds ${f.what} (${f.option}): one would overwrite the other; choose another ${g.option}`);
+    }
+  }
+}
+
 /**
  * Statuses that record a write a later run must not lose. Not `not_member`:
  * it records that nothing needed writing (a dry run's lookups give it too); a
@@ -97,7 +106,7 @@ async function csvRecords(file: string): Promise<{ rows: number; records: number
 
 /**
  * A fresh run must not replace the records of an earlier one: a results file
- * or journal that recorded writes, or a snapshot that lists members. Refused
+ * or journal that recorded writes (a snapshot: files/snapshots.ts). Refused
  * before anything is sent, saying how to go on. Files that record nothing (a
  * dry run's plan, an empty snapshot) are replaced.
  */

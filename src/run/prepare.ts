@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { InputError } from '../errors/InputError.js';
-import { artifactsFor, checkWritable, refuseOverwriting, refuseReplacingRecords } from '../files/artifacts.js';
+import { artifactsFor, checkWritable, refuseOverwriting, refuseReplacingRecords, refuseSharedOutputs } from '../files/artifacts.js';
 import type { Logger } from '../log.js';
 import { planBatches, type Plan } from '../plan/plan.js';
 import { readJournal } from '../rows/journal.js';
@@ -28,7 +28,8 @@ export async function checkOutputs(out: string, options: { resume: boolean; inpu
   ];
   for (const f of files) await checkWritable(f.path, f.option);
   for (const f of files) await refuseOverwriting(f.path, f.option, options.inputs);
-  // Only the results and the journal record writes; a snapshot or plan is derived again by a fresh run.
+  await refuseSharedOutputs(files);
+  // The results and the journal record writes (a snapshot is checked against the members read: snapshots.ts); a plan is derived again.
   if (!options.resume) await refuseReplacingRecords(files.slice(0, 2), options.resumeHint);
 }
 
