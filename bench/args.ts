@@ -9,9 +9,9 @@ export type Section = (typeof sections)[number];
 const usage = `Usage: npm run bench [-- options]
 
 Runs the emulator in its own process and zdlabels in its own, and prints each
-figure as markdown with its ratio to a floor, an ideal or a target measured in
-the same run (the machines are shared and noisy). Exit 0 when every figure is
-within its target, 1 when one is over, 2 on a bad option.
+figure as markdown with its ratio to its target, or to a floor or an ideal
+measured in the same run (the machines are shared and noisy). Exit 0 when
+every figure is within its target, 1 when one is over, 2 on a bad option.
 
 Sections (all by default):
   side     issue 11: one call per pair vs batched vs zdlabels, 25 ms per call
@@ -24,7 +24,8 @@ Options:
   --only LIST   sections to run, comma-separated (default side,hidden,scale)
   --rows N      rows of the scale section's input (default 1000000, at least 100)
   --pairs N     pairs of the side-by-side section (default 2000)
-  --runs N      runs of each scale figure whose best is kept (default 3)
+  --runs N      runs of the floor and of each dry run, the best kept (default 3);
+                the live runs run once
   -h, --help    this text
 
 Example: npm run bench -- --only scale`;
