@@ -17,7 +17,7 @@ async function measure(seed: string, input: string, dir: string, limit: number, 
     const refused = writes.filter((c) => c.errorCode === 'TOO_MANY_REQUESTS').length;
     return { calls: writes.length, refused, accepted: writes.length - refused, span: spanOf(writes) };
   } finally {
-    em.stop();
+    await em.stop();
   }
 }
 
@@ -29,7 +29,7 @@ async function floorSpan(seed: string, input: string, limit: number): Promise<nu
     await pool(batched(em, await accessToken(em.env), pairs), limit);
     return spanOf((await em.log()).calls.filter((c) => c.endpoint === 'removeUsersFromLabel'));
   } finally {
-    em.stop();
+    await em.stop();
   }
 }
 

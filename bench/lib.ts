@@ -14,7 +14,8 @@ export interface EmulatorProcess {
   url: string;
   env: Record<string, string>;
   log: (withCalls?: boolean) => Promise<EmulatorLog>;
-  stop: () => void;
+  /** Ends the emulator (SIGTERM); resolves once it has exited, so the next one does not share the machine with it. */
+  stop: () => Promise<void>;
 }
 
 export interface EmulatorLog {
@@ -27,6 +28,7 @@ export interface EmulatorLog {
 /** Starts `zdlabels emulator` as a child process with a seed file and flags; resolves once it serves. */
 export async function emulatorProcess(seedFile: string, flags: string[]): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, ['--max-old-space-size=4096', main, 'emulator', '--seed', seedFile, ...flags], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   child.stdout.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
@@ -42,7 +44,10 @@ export async function emulatorProcess(seedFile: string, flags: string[]): Promis
     url,
     env,
     log: async (withCalls = true) => (await (await fetch(`${url}/__emulator/log${withCalls ? '' : '?calls=0'}`)).json()) as EmulatorLog,
-    stop: () => child.kill('SIGTERM'),
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
   };
 }
 

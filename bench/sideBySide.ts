@@ -30,7 +30,7 @@ export async function sideBySide(dir: string, pairCount: number): Promise<string
       if (log.pairs !== 0) throw new Error(`${approach} left ${log.pairs} pairs`);
       rows.push({ approach, calls: tasks.length, ms });
     } finally {
-      em.stop();
+      await em.stop();
     }
   };
   await timed('how-to: one call per pair, one after another', (em, t) => perPair(em, t, list), 1);
@@ -44,7 +44,7 @@ export async function sideBySide(dir: string, pairCount: number): Promise<string
     if (r.code !== 0 || log.pairs !== 0) throw new Error(`zdlabels: exit ${r.code}, ${log.pairs} pairs left\n${r.stderr}`);
     rows.push({ approach: `zdlabels remove --concurrency ${LIMIT} (span of its calls; whole command ${fmt(r.ms)} ms)`, calls: log.calls.length, ms: spanOf(writes) });
   } finally {
-    em.stop();
+    await em.stop();
   }
   const planCalls = rows[2]!.calls;
   const ideal = Math.ceil(planCalls / LIMIT) * LATENCY;
