@@ -2,7 +2,7 @@
 // licence, the version. scripts/check-package.sh (run by .ci/run) installs the
 // packed tarball for real and runs the commands; these are the fast checks.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +32,9 @@ function packageOf(specifier: string): string {
 describe('the published package', () => {
   // Left to itself yargs prints the version of the package.json above the
   // node_modules that holds yargs: in a project that installed zdlabels, that
-  // project's. Here yargs is in zdlabels' own node_modules, so that case is
-  // proven by scripts/check-package.sh, which installs the tarball into a
-  // project of its own; this checks the version comes from package.json.
+  // project's. The next test builds such a project (and scripts/check-package.sh
+  // installs the tarball into one); this one checks the version comes from
+  // package.json.
   test('zdlabels --version prints package.json\'s version, in-process and from the built binary', async () => {
     const elsewhere = await tempDir();
     // yargs prints --version with console.log
@@ -49,6 +49,22 @@ describe('the published package', () => {
     }
     expect(printed).toEqual([pkg.version]);
     const bin = spawnSync(process.execPath, [join(root, pkg.bin.zdlabels!), '--version'], { cwd: elsewhere, encoding: 'utf8' });
+    expect([bin.status, bin.stdout, bin.stderr]).toEqual([0, `${pkg.version}\n`, '']);
+  });
+
+  test('installed in a project of its own (version 9.9.9, its dependencies beside it), --version is still zdlabels\' own', async () => {
+    const host = await tempDir();
+    writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host-project', version: '9.9.9', private: true }));
+    const installed = join(host, 'node_modules', 'zdlabels');
+    mkdirSync(installed, { recursive: true });
+    cpSync(join(root, 'dist'), join(installed, 'dist'), { recursive: true });
+    cpSync(join(root, 'package.json'), join(installed, 'package.json'));
+    // npm hoists the dependencies next to zdlabels, into the host's node_modules
+    for (const dep of readdirSync(join(root, 'node_modules'))) {
+      if (!dep.startsWith('.') && !existsSync(join(host, 'node_modules', dep))) symlinkSync(join(root, 'node_modules', dep), join(host, 'node_modules', dep));
+    }
+    // keep the symlinked paths, as a real install has real folders there
+    const bin = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', join(installed, pkg.bin.zdlabels!), '--version'], { cwd: host, encoding: 'utf8' });
     expect([bin.status, bin.stdout, bin.stderr]).toEqual([0, `${pkg.version}\n`, '']);
   });
 
