@@ -47,6 +47,17 @@ describe('a reader that goes away (EPIPE) ends zdlabels quietly', () => {
     expect(child.out()).toMatch(/^✔ data centre com/);
   });
 
+  test('zdlabels export (members to stdout) | head -1: exit 0, no stack trace', async () => {
+    emulator = await startEmulator();
+    const child = runCli(['export', '--label', '24073000002958013'], emulator.env, await tempDir());
+    await once(child.stdout!, 'data');
+    child.stdout!.destroy();
+    const { code } = await exited(child);
+    expect(code).toBe(0);
+    expect(child.err()).not.toMatch(/\n\s+at |internal error|EPIPE/);
+    expect(child.out()).toMatch(/^user_id,label_id/);
+  });
+
   test('zdlabels schema into a reader that closed before the first write', async () => {
     const child = runCli(['schema'], {}, await tempDir());
     child.stdout!.destroy();
