@@ -1,4 +1,5 @@
 // The answers the emulator gives, in Zoho's shapes (Common.json errorJson).
+import { isDigits } from './ids.js';
 import type { EmulatorKnobs } from './knobs.js';
 
 export interface Answer {
@@ -23,7 +24,7 @@ export const NOT_ASSOCIATED = 'The user is not associated with the label.';
 export const INVALID_OAUTH_MESSAGE = 'The OAuth Token you provided is invalid.';
 
 /** What the field is called in words: `/userIds/3` → `userIds` (never the index, never an ID). */
-const fieldWord = (fieldName: string): string => fieldName.split('/').filter((s) => s !== '' && !/^\d+$/.test(s)).join('.') || 'the request';
+const fieldWord = (fieldName: string): string => fieldName.split('/').filter((s) => s !== '' && !isDigits(s)).join('.') || 'the request';
 
 function inWords(fieldName: string, errorType: ErrorType): string {
   const field = fieldWord(fieldName);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { endpoints, needsOrgId, type EndpointName } from '../zoho/endpoints.js';
 import { error, INVALID_OAUTH_MESSAGE, invalid, type Answer } from './answers.js';
+import { isId } from './ids.js';
 import type { EmulatorKnobs } from './knobs.js';
 
 export interface Credentials {
@@ -117,7 +118,7 @@ export class Auth {
   #checkOrg(orgId: string | string[] | undefined): Answer | undefined {
     const k = this.#knobs;
     if (typeof orgId !== 'string' || orgId === '') return invalid(k, '/orgId', 'missing', 'the orgId header is required', 'The orgId header is missing.');
-    if (!/^\d+$/.test(orgId)) return invalid(k, '/orgId', 'invalid', 'orgId must be digits', 'The orgId header is not an organization ID.');
+    if (!isId(orgId)) return invalid(k, '/orgId', 'invalid', 'orgId must be digits', 'The orgId header is not an organization ID.');
     if (!this.#orgIds.has(orgId)) return error(k.orgMismatchStatus, 'OAUTH_ORG_MISMATCH', 'The OAuth token does not belong to the given organization.');
     return undefined;
   }
