@@ -47,6 +47,7 @@ const knobFlags: Record<string, KnobFlag> = {
   'refresh-throttle-seconds': { knob: 'refreshThrottleSeconds', rule: count, describe: 'Seconds without token requests that lift the refresh throttle' },
   'refresh-throttle-locale': { knob: 'refreshThrottleLocale', choices: ['en', 'zh'], describe: "Language of the throttle's error" },
   'api-domain': { knob: 'apiDomain', text: true, describe: "The token answer's api_domain" },
+  'credit-headers': { knob: 'creditHeaders', choices: ['send', 'omit'], describe: 'Whether API answers carry X-Rate-Limit-Remaining-v3 and X-Rate-Limit-Request-Weight-v3' },
 };
 
 /** A knob's flag for yargs: no yargs default (the knob's own applies when it is absent), shown in --help. */

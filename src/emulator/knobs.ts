@@ -63,6 +63,8 @@ export interface EmulatorKnobs {
   refreshThrottleLocale: 'en' | 'zh';
   /** `api_domain` of the token answer. */
   apiDomain: string;
+  /** [3P] Whether API answers carry `X-Rate-Limit-Remaining-v3` and `X-Rate-Limit-Request-Weight-v3`. */
+  creditHeaders: 'send' | 'omit';
 }
 
 interface InjectedError {
@@ -112,6 +114,7 @@ export const defaultKnobs: Readonly<EmulatorKnobs> = {
   refreshThrottleSeconds: 900,
   refreshThrottleLocale: 'en',
   apiDomain: 'https://www.zohoapis.com',
+  creditHeaders: 'send',
 };
 
 /** Fresh knobs: the defaults (arrays copied, so one emulator's changes never leak into another's) with `options` over them. */
