@@ -80,6 +80,32 @@ describe('zdlabels emulator (the command)', () => {
     }
   });
 
+  test('the flags for the answers known from third parties only reach the emulator', async () => {
+    const flags = ['--credit-headers', 'omit', '--refresh-refusal-status', '400', '--invalid-token-body', 'empty', '--too-large', '413-empty', '--max-ids', '1'];
+    const child = spawn(process.execPath, ['dist/main.js', 'emulator', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      await new Promise<void>((resolve) => child.stdout.on('data', (d: string) => ((out += d), out.includes('Ctrl-C') && resolve())));
+      const env = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+      const url = env.ZOHO_DESK_URL!;
+      const form = (refreshToken: string) => new URLSearchParams({ grant_type: 'refresh_token', client_id: env.ZOHO_CLIENT_ID!, client_secret: env.ZOHO_CLIENT_SECRET!, refresh_token: refreshToken });
+      const refused = await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form('nope') });
+      expect([refused.status, await refused.json()]).toEqual([400, { error: 'invalid_code' }]);
+      const token = ((await (await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form(env.ZOHO_REFRESH_TOKEN!) })).json()) as Record<string, string>).access_token!;
+      const api = async (authorization: string, body?: unknown) => {
+        const r = await fetch(`${url}/api/v1/labels/24073000002958013/users/remove`, { method: 'POST', headers: { authorization, orgId: '2389290', 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+        return [r.status, await r.text(), r.headers.get('x-rate-limit-remaining-v3')];
+      };
+      expect(await api('Zoho-oauthtoken emu-access-forged')).toEqual([401, '', null]);
+      expect(await api(`Zoho-oauthtoken ${token}`, { userIds: ['1060099000000334001', '1060099000000334002'] })).toEqual([413, '', null]);
+      expect(await api(`Zoho-oauthtoken ${token}`, { userIds: ['1060099000000334001'] })).toEqual([204, '', null]);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
   test('a port in use exits 2 saying so, with no stack trace', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

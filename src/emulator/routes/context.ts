@@ -68,9 +68,9 @@ export function idList(ctx: RouteContext, key: string): string[] | Answer {
   return list.map(String);
 }
 
-/** 422 RESOURCE_SIZE_EXCEEDED past `maxIdsPerCall`. */
+/** Refused past `maxIdsPerCall`, as `tooLarge` says. */
 export const sizeRefusal = (ctx: RouteContext, ids: string[], key: string): Answer | undefined =>
-  ids.length > ctx.knobs.maxIdsPerCall ? tooMany(key, ctx.knobs.maxIdsPerCall) : undefined;
+  ids.length > ctx.knobs.maxIdsPerCall ? tooMany(ctx.knobs, key, ctx.knobs.maxIdsPerCall) : undefined;
 
 /** Removes a pair unless `silentlyKeep` says to answer success and keep it. */
 export function removePair(ctx: RouteContext, labelId: string, userId: string): void {
