@@ -8,6 +8,20 @@ import { join } from 'node:path';
 import { isLoopback } from '../src/loopback.js';
 import { cli, tempDir } from './helpers/cli.js';
 
+/** Runs `zdlabels emulator` with `flags` in its own process, hands `use` the environment it printed, then stops it. */
+async function serving(flags: string[], use: (env: Record<string, string>) => Promise<void>): Promise<void> {
+  const child = spawn(process.execPath, ['dist/main.js', 'emulator', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: string) => ((out += d), out.includes('Ctrl-C') && resolve())));
+    await use(Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])));
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
 describe('zdlabels emulator (the command)', () => {
   test('serves, prints its URL and environment, and stops on SIGTERM', async () => {
     const dir = await tempDir();
@@ -48,12 +62,7 @@ describe('zdlabels emulator (the command)', () => {
 
   test('the flags for credits and for what Zoho leaves unknown reach the emulator', async () => {
     const flags = ['--daily-credits', '100', '--credits-used', '90', '--label-ids-in', 'query', '--errors-array', 'without', '--non-member', '404', '--unknown-user-in-batch', 'ignore', '--remove-scope', 'all', '--scope-error', 'INVALID_OAUTH-403', '--refresh-throttle-after', '1', '--refresh-throttle-locale', 'zh', '--api-domain', 'https://www.zohoapis.eu'];
-    const child = spawn(process.execPath, ['dist/main.js', 'emulator', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
-    try {
-      let out = '';
-      child.stdout.setEncoding('utf8');
-      await new Promise<void>((resolve) => child.stdout.on('data', (d: string) => ((out += d), out.includes('Ctrl-C') && resolve())));
-      const env = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    await serving(flags, async (env) => {
       const url = env.ZOHO_DESK_URL!;
       const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: env.ZOHO_CLIENT_ID!, client_secret: env.ZOHO_CLIENT_SECRET!, refresh_token: env.ZOHO_REFRESH_TOKEN! });
       const token = (await (await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form })).json()) as Record<string, string>;
@@ -74,10 +83,25 @@ describe('zdlabels emulator (the command)', () => {
       expect((await api('GET', '/api/v1/labels/24073000002958029')).body?.count).toBe('0');
       const log = (await (await fetch(`${url}/__emulator/log`)).json()) as Record<string, unknown>;
       expect([log.creditsUsed, log.pairs]).toEqual([94, 160]);
-    } finally {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    });
+  });
+
+  test('the flags for the answers known from third parties only reach the emulator', async () => {
+    const flags = ['--credit-headers', 'omit', '--refresh-refusal-status', '400', '--invalid-token-body', 'empty', '--too-large', '413-empty', '--max-ids', '1'];
+    await serving(flags, async (env) => {
+      const url = env.ZOHO_DESK_URL!;
+      const form = (refreshToken: string) => new URLSearchParams({ grant_type: 'refresh_token', client_id: env.ZOHO_CLIENT_ID!, client_secret: env.ZOHO_CLIENT_SECRET!, refresh_token: refreshToken });
+      const refused = await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form('nope') });
+      expect([refused.status, await refused.json()]).toEqual([400, { error: 'invalid_code' }]);
+      const token = ((await (await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form(env.ZOHO_REFRESH_TOKEN!) })).json()) as Record<string, string>).access_token!;
+      const api = async (authorization: string, body?: unknown) => {
+        const r = await fetch(`${url}/api/v1/labels/24073000002958013/users/remove`, { method: 'POST', headers: { authorization, orgId: '2389290', 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+        return [r.status, await r.text(), r.headers.get('x-rate-limit-remaining-v3')];
+      };
+      expect(await api('Zoho-oauthtoken emu-access-forged')).toEqual([401, '', null]);
+      expect(await api(`Zoho-oauthtoken ${token}`, { userIds: ['1060099000000334001', '1060099000000334002'] })).toEqual([413, '', null]);
+      expect(await api(`Zoho-oauthtoken ${token}`, { userIds: ['1060099000000334001'] })).toEqual([204, '', null]);
+    });
   });
 
   test('a port in use exits 2 saying so, with no stack trace', async () => {

@@ -73,6 +73,26 @@ test('answers that cost nothing still carry the headers: a 401, and the 404 of a
   expect(emulator.credits.used).toBe(0);
 });
 
+test('creditHeaders omit: no answer carries the headers, and every call is charged as before', async () => {
+  Object.assign(emulator.knobs, { dailyCredits: 10, creditHeaders: 'omit' });
+  const answers = [
+    await call('GET', `/api/v1/labels/${A}`),
+    await call('GET', `/api/v1/labels/${A}/users`),
+    await call('POST', `/api/v1/labels/${A}/users/remove`, { body: { userIds: [u(1)] } }),
+    await call('GET', `/api/v1/labels/${A}`, { headers: { authorization: '' } }),
+  ];
+  expect(answers.map((a) => [a.status, weight(a), remaining(a)])).toEqual([
+    [200, null, null],
+    [200, null, null],
+    [204, null, null],
+    [401, null, null],
+  ]);
+  expect(emulator.credits.remaining).toBe(5);
+  expect((await call('GET', `/api/v1/labels/${A}/users`)).status).toBe(200);
+  const spent = await call('GET', `/api/v1/labels/${A}/users`);
+  expect([spent.status, spent.body?.errorCode, Number(spent.headers.get('retry-after')) > 0, remaining(spent)]).toEqual([429, 'THRESHOLD_EXCEEDED', true, null]);
+});
+
 test('the token endpoint and /__emulator/log carry no credit headers', async () => {
   expect(remaining(await rawToken(emulator))).toBeNull();
   expect(remaining(await fetch(`${emulator.url}/__emulator/log`))).toBeNull();

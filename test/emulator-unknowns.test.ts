@@ -2,9 +2,9 @@
 // 10): each value observed over real HTTP, with plain fetch, on the answer and
 // on the state it leaves.
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
-import type { EmulatorOptions } from '../src/emulator/knobs.js';
+import { tooLargeAnswers, type EmulatorOptions } from '../src/emulator/knobs.js';
 import type { Seed } from '../src/emulator/seed.js';
-import { rawApi, type RawAnswer } from './helpers/emulator.js';
+import { rawApi, rawToken, type RawAnswer } from './helpers/emulator.js';
 import { A, B, C, u } from './helpers/seed.js';
 
 const unknownUser = '1060099000000999999';
@@ -236,6 +236,60 @@ describe('removeScope: the catastrophe the spec text allows', () => {
     expect(held('7')).toEqual(['201']);
     await removeFromUser('7', ['201']);
     expect(held('7')).toEqual([]);
+  });
+});
+
+describe('answers known from third parties only', () => {
+  /** A call with plain fetch, its body as text: these answers need not be JSON. */
+  const rawText = async (path: string, init: { token?: string; body?: unknown } = {}) => {
+    const token = init.token ?? ((await rawToken(emulator)).body?.access_token as string);
+    const r = await fetch(`${emulator.url}${path}`, {
+      method: init.body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${token}`, orgId: '2389290', 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+  };
+
+  test.each([200, 400] as const)('refreshRefusalStatus %i: a refused refresh request answers that status with {"error": …}; a good one still 200', async (status) => {
+    await start({ refreshRefusalStatus: status });
+    const bad = await rawToken(emulator, { refresh_token: 'nope' });
+    expect([bad.status, bad.body]).toEqual([status, { error: 'invalid_code' }]);
+    const client = await rawToken(emulator, { client_secret: 'nope' });
+    expect([client.status, client.body]).toEqual([status, { error: 'invalid_client_secret' }]);
+    const ok = await rawToken(emulator);
+    expect([ok.status, typeof ok.body?.access_token]).toEqual([200, 'string']);
+  });
+
+  test('invalidTokenBody empty: a dead or forged token answers 401 with no body; a good token is served', async () => {
+    await start({ invalidTokenBody: 'empty', tokenLifetimeCalls: 1 });
+    const token = (await rawToken(emulator)).body?.access_token as string;
+    expect((await rawText(`/api/v1/labels/${A}`, { token })).status).toBe(200);
+    expect(await rawText(`/api/v1/labels/${A}`, { token })).toEqual({ status: 401, type: null, text: '' });
+    expect(await rawText(`/api/v1/labels/${A}`, { token: 'emu-access-forged' })).toEqual({ status: 401, type: null, text: '' });
+    emulator.knobs.invalidTokenBody = 'json';
+    expect(JSON.parse((await rawText(`/api/v1/labels/${A}`, { token })).text)).toMatchObject({ errorCode: 'INVALID_OAUTH' });
+  });
+
+  const tooLargeShapes: Record<(typeof tooLargeAnswers)[number], [number, RegExp]> = {
+    'size-exceeded': [422, /^\{"errorCode":"RESOURCE_SIZE_EXCEEDED","message":"The number of \w+ exceeds the maximum of 2\."\}$/],
+    '413': [413, /^\{"errorCode":"RESOURCE_SIZE_EXCEEDED","message":"The number of \w+ exceeds the maximum of 2\."\}$/],
+    '413-html': [413, /^<html>.*Request Entity Too Large.*<\/html>$/],
+    '413-empty': [413, /^$/],
+    '422-words': [422, /^\{"errorCode":"UNPROCESSABLE_ENTITY","message":"The number of \w+ exceeds the maximum of 2\."\}$/],
+    '422-bare': [422, /^\{"errorCode":"UNPROCESSABLE_ENTITY","message":"The request cannot be processed\."\}$/],
+    '422-empty': [422, /^$/],
+  };
+  test.each(tooLargeAnswers)('tooLarge %s: three IDs past a maximum of 2 are refused in that shape, by label and by user; nothing applied', async (tooLarge) => {
+    await start({ maxIdsPerCall: 2, tooLarge });
+    const before = emulator.state.pairs();
+    const [status, body] = tooLargeShapes[tooLarge];
+    for (const path of [`/api/v1/labels/${A}/users/remove`, `/api/v1/users/${u(5)}/labels/remove`]) {
+      const r = await rawText(path, { body: path.startsWith('/api/v1/labels') ? { userIds: [u(1), u(2), u(3)] } : { labelIds: [A, B, C] } });
+      expect([path, r.status, r.text]).toEqual([path, status, expect.stringMatching(body)]);
+    }
+    expect(emulator.state.pairs()).toEqual(before);
+    expect((await rawText(`/api/v1/labels/${A}/users/remove`, { body: { userIds: [u(1), u(2)] } })).status).toBe(204);
   });
 });
 

@@ -1,5 +1,8 @@
 // The emulator checks what Zoho checks. These tests talk to it with plain
 // fetch, not the client, so they also catch a client and emulator agreeing on a mistake.
+import { readFile, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 
 const label = '24073000002958013';
@@ -55,6 +58,23 @@ describe('emulator checks', () => {
       expect([body, (await call('POST', `/api/v1/labels/${label}/users/remove`, { body })).status]).toEqual([body, 422]);
     }
     expect((await call('POST', `/api/v1/labels/${label}/users/remove`, { body: '{not json' })).status).toBe(400);
+    expect(emulator.state.pairs()).toEqual(before);
+  });
+
+  test('an ID is judged by one rule wherever it arrives: path, helpCenterId, orgId header, body, labelIds query', async () => {
+    const before = emulator.state.pairs();
+    for (const bad of ['12a', '-1', '1.5', '1e3', '0x1f']) {
+      const seen = [
+        (await call('GET', `/api/v1/labels/${encodeURIComponent(bad)}`)).status,
+        (await call('GET', `/api/v1/labels?helpCenterId=${encodeURIComponent(bad)}`)).status,
+        (await call('POST', `/api/v1/labels/${label}/users/remove`, { body: JSON.stringify({ userIds: [user, bad] }) })).status,
+        (await call('GET', `/api/v1/labels/${label}`, { headers: { orgId: bad } })).status,
+      ];
+      expect([bad, seen]).toEqual([bad, [422, 422, 422, 422]]);
+    }
+    emulator.knobs.labelIdsIn = 'query';
+    const q = await call('POST', `/api/v1/users/${user}/labels/remove?labelIds=${label},12a`);
+    expect([q.status, (q.body?.errors as { fieldName: string }[] | undefined)?.[0]?.fieldName]).toEqual([422, '/labelIds/1']);
     expect(emulator.state.pairs()).toEqual(before);
   });
 
@@ -122,4 +142,13 @@ describe('emulator checks', () => {
     expect(a).toContain(200);
     expect(await statuses()).toEqual(a);
   });
+});
+
+test('the emulator has one home for ID syntax (src/emulator/ids.ts): no other file of it writes its own digits pattern', async () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'emulator');
+  const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts') && f !== 'ids.ts');
+  expect(files.length).toBeGreaterThan(10);
+  const own: string[] = [];
+  for (const f of files) if (/\\d[+*]|\[0-9\][+*]/.test(await readFile(join(root, f), 'utf8'))) own.push(f);
+  expect(own).toEqual([]);
 });

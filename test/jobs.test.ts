@@ -210,6 +210,51 @@ describe('the example jobs run against the emulator', () => {
   });
 });
 
+describe("a job's credit limits stop the run as credits do (exit 6, the rest deferred, the job's resume command)", () => {
+  const beta = '24073000002958023';
+  /** Ten members of Beta Tester in the demo seed, two a call, no guard: one call a batch. */
+  const ten = Array.from({ length: 10 }, (_, i) => String(1060099000000334006n + BigInt(i)));
+  const writeJob = async (name: string, limits: Record<string, number>): Promise<string> => {
+    await writeFile(join(jobs, 'inbox/ten.csv'), ['user_id,label_id', ...ten.map((x) => `${x},${beta}`)].join('\n') + '\n');
+    const file = join(jobs, `${name}.json`);
+    await writeFile(file, JSON.stringify({ name, action: 'remove', input: 'inbox/ten.csv', out: `runs/${name}.results.csv`, batchSize: 2, concurrency: 1, guard: false, ...limits }));
+    return file;
+  };
+  const statuses = async (name: string) => (await readResults(join(jobs, `runs/${name}.results.csv`))).map((x) => x.status);
+
+  test('maxCalls: 3 calls made, 6 rows removed, 4 deferred saying why; the resume command finishes', async () => {
+    const job = await writeJob('capped', { maxCalls: 3 });
+    const r = await cli(['run', job], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("stopped after 3 calls: --max-calls 3 is this run's cap");
+    expect(r.stderr).toContain(`Resume with: zdlabels run ${job} --resume --out ${join(jobs, 'runs/capped.results.csv')}`);
+    expect(emulator.calls).toHaveLength(3);
+    expect(await statuses('capped')).toEqual([...Array(6).fill('removed'), ...Array(4).fill('deferred')]);
+    expect((await readResults(join(jobs, 'runs/capped.results.csv')))[9]!.message).toBe("not sent: stopped after 3 calls: --max-calls 3 is this run's cap; run again with --resume");
+    expect(ten.filter((x) => emulator.state.has(beta, x))).toEqual(ten.slice(6));
+    const manifest = JSON.parse(await readFile(join(jobs, 'runs/capped.manifest.json'), 'utf8')) as { options: { maxCalls: number }; stoppedBy: string; exitCode: number };
+    expect([manifest.options.maxCalls, manifest.stoppedBy, manifest.exitCode]).toEqual([3, 'credits', 6]);
+
+    const resumed = await cli(['run', job, '--resume', '--out', join(jobs, 'runs/capped.results.csv')], { env: emulator.env, cwd: root });
+    expect(resumed.code).toBe(0);
+    expect(await statuses('capped')).toEqual(Array(10).fill('removed'));
+    expect(ten.filter((x) => emulator.state.has(beta, x))).toEqual([]);
+  });
+
+  test("reserveCredits: stops before the org's credits fall below it, which the org keeps", async () => {
+    Object.assign(emulator.knobs, { dailyCredits: 1000, creditsUsed: 992 }); // 8 left
+    const job = await writeJob('reserved', { reserveCredits: 5 });
+    const r = await cli(['run', job], { env: emulator.env, cwd: root });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("stopped before the organization's remaining API credits (5) would fall below --reserve-credits 5");
+    expect(r.stderr).toContain(`Resume with: zdlabels run ${job} --resume`);
+    expect(emulator.credits.remaining).toBe(5);
+    expect(emulator.calls).toHaveLength(3);
+    expect(await statuses('reserved')).toEqual([...Array(6).fill('removed'), ...Array(4).fill('deferred')]);
+    expect(ten.filter((x) => emulator.state.has(beta, x))).toEqual(ten.slice(6));
+  });
+});
+
 describe('running unattended', () => {
   test('--log-format json: every stderr line is one JSON event, from run start to run end', async () => {
     Object.assign(emulator.knobs, { errorRate: 0.3, faultSeed: 5, concurrencyLimit: 1, tokenLifetimeCalls: 3, latencyMs: 5 });

@@ -1,5 +1,5 @@
 import type { Argv, Options } from 'yargs';
-import { defaultKnobs, type EmulatorKnobs } from '../emulator/knobs.js';
+import { defaultKnobs, tooLargeAnswers, type EmulatorKnobs } from '../emulator/knobs.js';
 import { loadSeed } from '../emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { ConfigError } from '../errors/ConfigError.js';
@@ -47,6 +47,10 @@ const knobFlags: Record<string, KnobFlag> = {
   'refresh-throttle-seconds': { knob: 'refreshThrottleSeconds', rule: count, describe: 'Seconds without token requests that lift the refresh throttle' },
   'refresh-throttle-locale': { knob: 'refreshThrottleLocale', choices: ['en', 'zh'], describe: "Language of the throttle's error" },
   'api-domain': { knob: 'apiDomain', text: true, describe: "The token answer's api_domain" },
+  'credit-headers': { knob: 'creditHeaders', choices: ['send', 'omit'], describe: 'Whether API answers carry X-Rate-Limit-Remaining-v3 and X-Rate-Limit-Request-Weight-v3' },
+  'refresh-refusal-status': { knob: 'refreshRefusalStatus', choices: [200, 400], describe: 'HTTP status of a refused refresh request ({"error":"invalid_code"} and the like)' },
+  'invalid-token-body': { knob: 'invalidTokenBody', choices: ['json', 'empty'], describe: 'A dead or invalid access token: 401 INVALID_OAUTH, or a 401 with an empty body' },
+  'too-large': { knob: 'tooLarge', choices: tooLargeAnswers, describe: 'How a write with more than --max-ids IDs is refused' },
 };
 
 /** A knob's flag for yargs: no yargs default (the knob's own applies when it is absent), shown in --help. */

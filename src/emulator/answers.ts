@@ -1,9 +1,13 @@
 // The answers the emulator gives, in Zoho's shapes (Common.json errorJson).
+import { isDigits } from './ids.js';
 import type { EmulatorKnobs } from './knobs.js';
 
 export interface Answer {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** A body that is not JSON (a proxy's HTML page), sent as text/html. */
+  html?: string;
   headers?: Record<string, string>;
 }
 
@@ -23,7 +27,7 @@ export const NOT_ASSOCIATED = 'The user is not associated with the label.';
 export const INVALID_OAUTH_MESSAGE = 'The OAuth Token you provided is invalid.';
 
 /** What the field is called in words: `/userIds/3` → `userIds` (never the index, never an ID). */
-const fieldWord = (fieldName: string): string => fieldName.split('/').filter((s) => s !== '' && !/^\d+$/.test(s)).join('.') || 'the request';
+const fieldWord = (fieldName: string): string => fieldName.split('/').filter((s) => s !== '' && !isDigits(s)).join('.') || 'the request';
 
 function inWords(fieldName: string, errorType: ErrorType): string {
   const field = fieldWord(fieldName);
@@ -50,6 +54,23 @@ export function invalid(
   });
 }
 
-/** 422 RESOURCE_SIZE_EXCEEDED: keeps its own shape whatever `errorsArray` says. */
-export const tooMany = (key: string, max: number): Answer =>
-  error(422, 'RESOURCE_SIZE_EXCEEDED', `The number of ${key} exceeds the maximum of ${max}.`);
+/** A write with too many IDs, shaped per `tooLarge` (whatever `errorsArray` says). */
+export function tooMany(knobs: Pick<EmulatorKnobs, 'tooLarge'>, key: string, max: number): Answer {
+  const words = `The number of ${key} exceeds the maximum of ${max}.`;
+  switch (knobs.tooLarge) {
+    case 'size-exceeded':
+      return error(422, 'RESOURCE_SIZE_EXCEEDED', words);
+    case '413':
+      return error(413, 'RESOURCE_SIZE_EXCEEDED', words);
+    case '413-html':
+      return { status: 413, html: '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>' };
+    case '413-empty':
+      return { status: 413 };
+    case '422-words':
+      return error(422, 'UNPROCESSABLE_ENTITY', words);
+    case '422-bare':
+      return error(422, 'UNPROCESSABLE_ENTITY', 'The request cannot be processed.');
+    case '422-empty':
+      return { status: 422 };
+  }
+}

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { endpoints, needsOrgId, type EndpointName } from '../zoho/endpoints.js';
 import { error, INVALID_OAUTH_MESSAGE, invalid, type Answer } from './answers.js';
+import { isId } from './ids.js';
 import type { EmulatorKnobs } from './knobs.js';
 
 export interface Credentials {
@@ -63,8 +64,8 @@ export class Auth {
       : get('client_secret') !== c.clientSecret ? 'invalid_client_secret'
       : get('refresh_token') !== c.refreshToken ? 'invalid_code'
       : undefined;
-    // Zoho reports a bad refresh request with HTTP 200 and an `error` field.
-    if (wrong) return this.#refuse(wrong, { status: 200, body: { error: wrong } });
+    // Zoho reports a bad refresh request with HTTP 200 and an `error` field [3P]; 400 is as plausible.
+    if (wrong) return this.#refuse(wrong, { status: this.#knobs.refreshRefusalStatus, body: { error: wrong } });
     const access = `emu-access-${randomBytes(12).toString('hex')}`;
     const k = this.#knobs;
     this.#tokens.set(access, { expiresAt: now + k.tokenLifetimeSeconds * 1000, callsLeft: k.tokenLifetimeCalls });
@@ -96,7 +97,9 @@ export class Auth {
     const m = /^Zoho-oauthtoken (\S+)$/.exec(headers.authorization ?? '');
     if (!m) return error(401, 'UNAUTHORIZED', 'You are not authenticated to perform this operation. (Zoho-oauthtoken header missing)');
     const t = this.#tokens.get(m[1]!);
-    if (!t || t.expiresAt <= Date.now() || t.callsLeft <= 0) return error(401, 'INVALID_OAUTH', INVALID_OAUTH_MESSAGE);
+    if (!t || t.expiresAt <= Date.now() || t.callsLeft <= 0) {
+      return this.#knobs.invalidTokenBody === 'empty' ? { status: 401 } : error(401, 'INVALID_OAUTH', INVALID_OAUTH_MESSAGE);
+    }
     t.callsLeft -= 1;
     if (!scopesOf(endpoint).every((s) => this.#knobs.scopes.includes(s))) return this.#scopeRefusal();
     if (endpoint !== 'deleteLabel' && !needsOrgId(endpoint)) return undefined;
@@ -117,7 +120,7 @@ export class Auth {
   #checkOrg(orgId: string | string[] | undefined): Answer | undefined {
     const k = this.#knobs;
     if (typeof orgId !== 'string' || orgId === '') return invalid(k, '/orgId', 'missing', 'the orgId header is required', 'The orgId header is missing.');
-    if (!/^\d+$/.test(orgId)) return invalid(k, '/orgId', 'invalid', 'orgId must be digits', 'The orgId header is not an organization ID.');
+    if (!isId(orgId)) return invalid(k, '/orgId', 'invalid', 'orgId must be digits', 'The orgId header is not an organization ID.');
     if (!this.#orgIds.has(orgId)) return error(k.orgMismatchStatus, 'OAUTH_ORG_MISMATCH', 'The OAuth token does not belong to the given organization.');
     return undefined;
   }

@@ -32,7 +32,8 @@ export function charge(knobs: EmulatorKnobs, weight: number, now = new Date()): 
   return undefined;
 }
 
-/** The headers every API answer carries. */
+/** The headers every API answer carries, unless `creditHeaders` omits them (a third party reported them; Zoho's spec does not). */
 export function creditHeaders(knobs: EmulatorKnobs, weight: number): Record<string, string> {
+  if (knobs.creditHeaders === 'omit') return {};
   return { 'X-Rate-Limit-Remaining-v3': String(creditsLeft(knobs)), 'X-Rate-Limit-Request-Weight-v3': String(weight) };
 }

@@ -63,7 +63,25 @@ export interface EmulatorKnobs {
   refreshThrottleLocale: 'en' | 'zh';
   /** `api_domain` of the token answer. */
   apiDomain: string;
+  /** [3P] Whether API answers carry `X-Rate-Limit-Remaining-v3` and `X-Rate-Limit-Request-Weight-v3`. */
+  creditHeaders: 'send' | 'omit';
+  /** [3P] HTTP status of a refused refresh request (`{"error":"invalid_code"}` and the like): 200 as reported, or 400. */
+  refreshRefusalStatus: 200 | 400;
+  /** [3P] A dead or invalid access token: 401 INVALID_OAUTH with Zoho's JSON, or a 401 with an empty body. */
+  invalidTokenBody: 'json' | 'empty';
+  /** Unknown: how a write with more than `maxIdsPerCall` IDs is refused (see TooLargeAnswer). */
+  tooLarge: TooLargeAnswer;
 }
+
+/**
+ * A batch too large: `size-exceeded` is 422 RESOURCE_SIZE_EXCEEDED (in Zoho's
+ * error codes, its status unpublished); `413` the same body with HTTP 413;
+ * `413-html` a proxy's HTML page; `413-empty` no body; `422-words`
+ * UNPROCESSABLE_ENTITY whose words give the maximum, no `errors`; `422-bare`
+ * UNPROCESSABLE_ENTITY whose words do not; `422-empty` no body.
+ */
+export const tooLargeAnswers = ['size-exceeded', '413', '413-html', '413-empty', '422-words', '422-bare', '422-empty'] as const;
+export type TooLargeAnswer = (typeof tooLargeAnswers)[number];
 
 interface InjectedError {
   endpoint?: string;
@@ -112,6 +130,10 @@ export const defaultKnobs: Readonly<EmulatorKnobs> = {
   refreshThrottleSeconds: 900,
   refreshThrottleLocale: 'en',
   apiDomain: 'https://www.zohoapis.com',
+  creditHeaders: 'send',
+  refreshRefusalStatus: 200,
+  invalidTokenBody: 'json',
+  tooLarge: 'size-exceeded',
 };
 
 /** Fresh knobs: the defaults (arrays copied, so one emulator's changes never leak into another's) with `options` over them. */

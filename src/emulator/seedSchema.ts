@@ -1,6 +1,7 @@
 // The JSON Schema of an emulator seed (`zdlabels emulator --seed FILE`), and
 // its validator: every problem listed with its JSON path.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { idPattern } from './ids.js';
 
 /** The ISO instant Zoho's `lastActivity*Time` parameters take (User.json getUsers). */
 export const isoInstant = '^(20[2-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]{3})?Z$';
@@ -33,7 +34,7 @@ const seedSchema = {
     },
     memberships: { type: 'array', items: object(['labelId', 'userIds'], { labelId: id, userIds: ids }) },
   }),
-  $defs: { id: { type: 'string', pattern: '^[0-9]+$' } },
+  $defs: { id: { type: 'string', pattern: idPattern } },
 } as const;
 
 let compiled: ValidateFunction | undefined;

@@ -75,8 +75,9 @@ function parseJson(raw: string): unknown {
 function send(res: ServerResponse, a: Answer): void {
   const headers: Record<string, string> = { ...(a.headers ?? {}) };
   if (a.body !== undefined) headers['content-type'] = 'application/json;charset=UTF-8';
+  else if (a.html !== undefined) headers['content-type'] = 'text/html;charset=UTF-8';
   res.writeHead(a.status, headers);
-  res.end(a.body === undefined ? undefined : JSON.stringify(a.body));
+  res.end(a.body === undefined ? a.html : JSON.stringify(a.body));
 }
 
 /** Introspection for an emulator in another process (bench, demos); not part of Zoho's API. */

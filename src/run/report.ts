@@ -97,7 +97,7 @@ export function summarize(spec: FlowSpec, prep: Prepared, live: LiveRun | undefi
     guard: execution?.guard,
     labelIdsIn: execution?.labelIdsIn,
     splitCalls: execution?.splitCalls,
-    credits: { ...creditsNeeded(prep.plan, spec, prep.labels), spent: client?.meter.spent ?? 0, remaining: client?.meter.remaining },
+    credits: { ...creditsNeeded(prep.plan, spec, prep.labels), spent: client?.meter.spent ?? 0, remaining: client?.meter.remaining, reported: client?.meter.reported, estimated: (client?.meter.unweighed ?? 0) > 0 },
   };
 }
 

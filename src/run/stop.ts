@@ -18,7 +18,7 @@ export function notSentBecause(stop: Stop): string {
     case 'credits':
       return stop.retryAfterSeconds
         ? `the organization's API credits for the day ran out (back in about ${Math.ceil(stop.retryAfterSeconds / 60)} min)`
-        : stop.message.startsWith('stopped before') ? stop.message : "the organization's API credits ran out";
+        : stop.message.startsWith('stopped ') ? stop.message : "the organization's API credits ran out";
     case 'interrupted':
       return 'the run was interrupted';
     case 'auth':

@@ -14,6 +14,10 @@ export interface CreditReport {
   spent: number;
   /** The org's remaining credits after the run, when Zoho said. */
   remaining: number | undefined;
+  /** Whether Zoho's answers reported the remaining credits (false: an accepted answer came without them). */
+  reported?: boolean | undefined;
+  /** Some answers did not say what they weighed: `spent` holds Zoho's table's weight for them. */
+  estimated?: boolean | undefined;
 }
 
 export interface RunSummary {
@@ -45,6 +49,16 @@ export interface RunSummary {
   credits: CreditReport;
 }
 
+/** What a live run's calls weighed, and what Zoho said is left (or that it did not say). */
+function creditsSpent(c: CreditReport): string {
+  const weighed = c.estimated ? `about ${c.spent} (Zoho's credit table: its answers did not say)` : String(c.spent);
+  const left =
+    c.remaining !== undefined ? `; ${c.remaining} left for the organization today`
+    : c.reported === false ? "; left for the organization: unknown (Zoho's answers did not report it)"
+    : '';
+  return `credits: this run's calls weighed ${weighed}${left}`;
+}
+
 /** The human summary for stderr. */
 export function formatSummary(s: RunSummary): string {
   const parts = statuses.filter((k) => s.counts[k] > 0).map((k) => `${s.counts[k]} ${k}`);
@@ -55,7 +69,7 @@ export function formatSummary(s: RunSummary): string {
       ? `  plan: ${s.labels} labels, ${s.users} users, ${s.batches} batches (${s.grouping}), ${s.calls} calls; ${credits}`
       : `  ${s.calls} calls (${s.retries} retries${s.splitCalls ? `, ${s.splitCalls} to isolate refused IDs` : ''}), ${s.apiCalls} API calls in all, ${s.batches} batches (${s.grouping}), ${(s.elapsedMs / 1000).toFixed(1)} s, ${Math.round(s.pairsPerSecond)} pairs/s`,
   ];
-  if (!s.dryRun) lines.push(`  credits: this run's calls weighed ${s.credits.spent}${s.credits.remaining === undefined ? '' : `; ${s.credits.remaining} left for the organization today`}`);
+  if (!s.dryRun) lines.push(`  ${creditsSpent(s.credits)}`);
   if (s.guard) lines.push(`  first-write guard: ${s.guard.outcome === 'tripped' ? 'TRIPPED' : s.guard.outcome === 'error' ? 'could not run' : s.guard.outcome} (${s.guard.note})`);
   if (s.labelIdsIn === 'query') lines.push('  by user: Zoho refused labelIds in the body and took them in the query; the manifest records it');
   if (s.verified) {

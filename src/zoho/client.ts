@@ -168,7 +168,7 @@ export class ZohoClient {
   ): Promise<{ response: Answer; fresh: boolean }> {
     let token = await this.tokens.get();
     for (let tries = 1; ; tries += 1) {
-      const settle = this.meter.admit(weight);
+      const settle = await this.meter.admit(weight);
       this.tokens.begin(token);
       let response: Answer;
       try {
@@ -178,7 +178,7 @@ export class ZohoClient {
         settle(undefined);
         throw error;
       }
-      settle(response.headers);
+      settle(response);
       const refused = refusesToken(response.status, response.body);
       this.tokens.end(token, !refused && response.status !== 403);
       if (!refused || tries >= 5) return { response, fresh: false };

@@ -1,5 +1,6 @@
 // What every route handler gets, and the request checks they share.
 import { invalid, tooMany, type Answer, type ErrorType } from '../answers.js';
+import { isDigits, isId } from '../ids.js';
 import type { EmulatorKnobs } from '../knobs.js';
 import type { EmulatorState } from '../state.js';
 
@@ -19,8 +20,6 @@ export interface Route {
   ids?(ctx: RouteContext): string[];
 }
 
-export const isId = (v: unknown): boolean => (typeof v === 'string' && /^\d+$/.test(v)) || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
-
 export const refuse = (ctx: RouteContext, fieldName: string, errorType: ErrorType, errorMessage: string, words?: string): Answer =>
   invalid(ctx.knobs, fieldName, errorType, errorMessage, words);
 
@@ -33,8 +32,8 @@ export interface Page {
 export function page(ctx: RouteContext): Page | Answer {
   const from = ctx.query.get('from') ?? '1';
   const limit = ctx.query.get('limit') ?? '50';
-  if (!/^\d+$/.test(from) || Number(from) < 1) return refuse(ctx, '/from', 'invalid', 'from must be an integer ≥ 1');
-  if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 50) {
+  if (!isDigits(from) || Number(from) < 1) return refuse(ctx, '/from', 'invalid', 'from must be an integer ≥ 1');
+  if (!isDigits(limit) || Number(limit) < 1 || Number(limit) > 50) {
     return refuse(ctx, '/limit', 'invalid', 'limit must be an integer from 1 to 50');
   }
   return { from: Number(from), limit: Number(limit) };
@@ -69,9 +68,9 @@ export function idList(ctx: RouteContext, key: string): string[] | Answer {
   return list.map(String);
 }
 
-/** 422 RESOURCE_SIZE_EXCEEDED past `maxIdsPerCall`. */
+/** Refused past `maxIdsPerCall`, as `tooLarge` says. */
 export const sizeRefusal = (ctx: RouteContext, ids: string[], key: string): Answer | undefined =>
-  ids.length > ctx.knobs.maxIdsPerCall ? tooMany(key, ctx.knobs.maxIdsPerCall) : undefined;
+  ids.length > ctx.knobs.maxIdsPerCall ? tooMany(ctx.knobs, key, ctx.knobs.maxIdsPerCall) : undefined;
 
 /** Removes a pair unless `silentlyKeep` says to answer success and keep it. */
 export function removePair(ctx: RouteContext, labelId: string, userId: string): void {

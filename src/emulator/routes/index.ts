@@ -2,7 +2,8 @@
 // call outside it that the emulator still answers (DELETE /labels/{id}).
 import { matchEndpoint, type EndpointName } from '../../zoho/endpoints.js';
 import type { Answer } from '../answers.js';
-import { bodyIds, isId, refuse, type Route, type RouteContext } from './context.js';
+import { isId } from '../ids.js';
+import { bodyIds, refuse, type Route, type RouteContext } from './context.js';
 import { labelRoutes } from './labels.js';
 import { orgRoutes } from './org.js';
 import { userListRoutes } from './userList.js';

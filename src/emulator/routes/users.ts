@@ -1,5 +1,6 @@
 // The user side: remove labels from one user, read a user and their labels.
 import { NOT_ASSOCIATED, urlNotFound, type Answer } from '../answers.js';
+import { isId } from '../ids.js';
 import * as render from '../render.js';
 import { bodyIds, idList, isPage, listAnswer, page, refuse, removePair, sizeRefusal, type Route, type RouteContext } from './context.js';
 
@@ -9,7 +10,7 @@ function labelIds(ctx: RouteContext): string[] | Answer {
   const raw = ctx.query.get('labelIds');
   if (raw === null || raw === '') return refuse(ctx, '/labelIds', 'missing', 'labelIds must be given in the query: labelIds=1,2,3');
   const list = raw.split(',');
-  const bad = list.findIndex((v) => !/^\d+$/.test(v));
+  const bad = list.findIndex((v) => !isId(v));
   if (bad >= 0) return refuse(ctx, `/labelIds/${bad}`, 'invalid', 'not an ID');
   return list;
 }
