@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/ConfigError.js';
 import { isLoopback } from '../loopback.js';
 import { dataCentres, isDataCentre, type DataCentre } from './datacentres.js';
+import { isDigits } from './ids.js';
 
 export type Credentials =
   | { kind: 'refresh'; clientId: string; clientSecret: string; refreshToken: string }
@@ -139,7 +140,7 @@ export function configFromEnv(
     accountsOverride === undefined ? dataCentres[dc].accounts : readUrl(names.accountsUrl, accountsOverride);
 
   const orgId = get('orgId');
-  if (orgId !== undefined && !/^\d+$/.test(orgId)) {
+  if (orgId !== undefined && !isDigits(orgId)) {
     throw new ConfigError(names.orgId, `expected the organization id, digits only (e.g. 2389290), got ${JSON.stringify(orgId)}`);
   }
   const missing: string[] = [];
