@@ -229,6 +229,7 @@ describe('doctor', () => {
   test('healthy: exit 0, lists help centers and labels with member counts', async () => {
     const r = await cli(['doctor'], { env: emulator.env, cwd: dir });
     expect([r.code, r.stdout]).toEqual([0, expect.stringContaining('✔ token refresh works')]);
+    expect(r.stdout).toContain(`✔ data centre com: Desk ${emulator.url}, Accounts ${emulator.url} (overridden)`);
     expect(r.stdout).toContain('✔ organization 2389290 is reachable');
     expect(r.stdout).toContain('24073000002886005  Zylker Help Center');
     expect(r.stdout).toMatch(new RegExp(`${A}  Prime Customer  \\(80 members\\)`));

@@ -114,6 +114,15 @@ function readCredentials(get: Getter, names: EnvNames, missing: string[], todo: 
 }
 
 /**
+ * Whether the Desk or Accounts URL is not the data centre's own: set by
+ * ZOHO_DESK_URL or ZOHO_ACCOUNTS_URL, or by the variables a job names instead.
+ */
+export function urlsOverridden(config: ZohoConfig): boolean {
+  const own = dataCentres[config.dataCentre];
+  return config.deskUrl !== own.desk || config.accountsUrl !== own.accounts;
+}
+
+/**
  * Reads the Zoho settings from the environment. Every problem is a ConfigError
  * naming the variable (every missing one at once); no value of a secret is ever
  * put in a message.
