@@ -27,7 +27,8 @@ describe('numeric options are taken as given, or refused showing what was given'
     [['--batch-size='], 'Expected --batch-size to be an integer ≥ 1, got no value'],
     [['--batch-size', 'abc'], 'Expected --batch-size to be an integer ≥ 1, got `abc`'],
     [['--concurrency'], 'Expected --concurrency to be an integer ≥ 1, got no value'],
-    [['--retries'], 'Expected --retries to be an integer ≥ 0, got no value'],
+    [['--retries'], 'Expected --retries to be an integer ≥ 0 and ≤ 100, got no value'],
+    [['--retries', '101'], 'Expected --retries to be an integer ≥ 0 and ≤ 100, got `101`'],
     [['--max-removals'], 'Expected --max-removals to be an integer ≥ 0, got no value'],
     [['--timeout', '0'], 'Expected --timeout to be a number > 0 and ≤ 86400, got `0`'],
     [['--timeout'], 'Expected --timeout to be a number > 0 and ≤ 86400, got no value'],
@@ -67,6 +68,16 @@ describe('numeric options are taken as given, or refused showing what was given'
     const r = await cli(['run', 'job.json', '--timeout', '0'], { env: emulator.env, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('/timeout: must be > 0, got 0');
+    expect(emulator.calls).toHaveLength(0);
+  });
+
+  test('--retries past 100 is refused by the same rule in a job and as an override of one, showing the value', async () => {
+    await writeFile(join(dir, 'job.json'), JSON.stringify({ name: 'j', action: 'remove', input: 'pairs.csv', retries: 1000 }));
+    const inJob = await cli(['run', 'job.json'], { env: emulator.env, cwd: dir });
+    expect([inJob.code, inJob.stderr]).toEqual([2, expect.stringContaining('/retries: must be ≤ 100, got 1000')]);
+    await writeFile(join(dir, 'job.json'), JSON.stringify({ name: 'j', action: 'remove', input: 'pairs.csv' }));
+    const override = await cli(['run', 'job.json', '--retries', '101'], { env: emulator.env, cwd: dir });
+    expect([override.code, override.stderr]).toEqual([2, expect.stringContaining('/retries: must be ≤ 100, got 101')]);
     expect(emulator.calls).toHaveLength(0);
   });
 
