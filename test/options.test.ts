@@ -109,6 +109,12 @@ describe('--help describes every option of every command', () => {
     expect(found.filter((o) => o.text === '').map((o) => o.flag)).toEqual([]);
     if (command === 'run') expect(found.length).toBeGreaterThanOrEqual(21);
   });
+
+  test('the files a command takes are described as all it accepts: remove reads emails and label names, restore any results file that removed', () => {
+    const help = (command: string) => spawnSync(process.execPath, ['dist/main.js', command, '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', COLUMNS: '200' } }).stdout;
+    expect(help('remove')).toContain('input  CSV with user_id (or email) and label_id (or label) columns');
+    expect(help('restore')).toContain('results  Results CSV of remove, retire-label, reconcile or prune');
+  });
 });
 
 describe('the "see --help" hint follows only errors about the command line', () => {
