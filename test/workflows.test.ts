@@ -129,6 +129,17 @@ describe('retire-label and restore', () => {
       ['2', 'added'],
     ]);
   });
+
+  test('a --resume that finds nothing left sends nothing and reports no rate for the pairs the earlier run added', async () => {
+    expect((await cli(['retire-label', '--label', C, '--yes'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    expect((await cli(['restore', `retire-${C}.results.csv`], { env: emulator.env, cwd: dir })).code).toBe(0);
+    const calls = emulator.calls.length;
+    const again = await cli(['restore', `retire-${C}.results.csv`, '--resume', '--json'], { env: emulator.env, cwd: dir });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ counts: { added: 10 }, calls: 0, pairsPerSecond: 0 });
+    expect(again.stderr).toMatch(/ 0 calls \(0 retries\), .* 0 pairs\/s\n/);
+    expect(emulator.calls.slice(calls).filter((c) => c.endpoint === 'addUsersToLabel')).toEqual([]);
+  });
 });
 
 describe('reconcile', () => {
