@@ -1,5 +1,5 @@
 import { ConfigError } from '../src/errors/ConfigError.js';
-import { configFromEnv, isEnvVariableName } from '../src/zoho/config.js';
+import { configFromEnv, isEnvVariableName, urlsOverridden } from '../src/zoho/config.js';
 import { cli, tempDir, writePairs } from './helpers/cli.js';
 import { dataCentres } from '../src/zoho/datacentres.js';
 
@@ -114,5 +114,18 @@ describe('configuration from the environment', () => {
   test('variable names can be remapped (job files keep credentials elsewhere)', () => {
     const c = configFromEnv({ ACME_ORG: '77', ACME_TOKEN: 't' }, { names: { orgId: 'ACME_ORG', accessToken: 'ACME_TOKEN' } });
     expect(c.orgId).toBe('77');
+  });
+
+  test('the URLs count as overridden (doctor says so) when they differ from the data centre\'s, whichever variable set them', () => {
+    expect(urlsOverridden(configFromEnv(creds))).toBe(false);
+    expect(urlsOverridden(configFromEnv({ ...creds, ZOHO_DESK_URL: 'http://127.0.0.1:4010' }))).toBe(true);
+    expect(urlsOverridden(configFromEnv({ ...creds, ZOHO_DC: 'eu', ZOHO_ACCOUNTS_URL: 'https://accounts.zoho.com' }))).toBe(true);
+    // set, but to nothing or to the data centre's own URL: not an override
+    expect(urlsOverridden(configFromEnv({ ...creds, ZOHO_DESK_URL: '  ', ZOHO_ACCOUNTS_URL: '' }))).toBe(false);
+    expect(urlsOverridden(configFromEnv({ ...creds, ZOHO_DC: 'eu', ZOHO_DESK_URL: 'https://desk.zoho.eu/' }))).toBe(false);
+    // a job's names: its variable counts, the default name it replaced does not
+    const names = { deskUrl: 'ACME_DESK' };
+    expect(urlsOverridden(configFromEnv({ ...creds, ACME_DESK: 'http://localhost:4010' }, { names }))).toBe(true);
+    expect(urlsOverridden(configFromEnv({ ...creds, ZOHO_DESK_URL: 'http://localhost:4010' }, { names }))).toBe(false);
   });
 });

@@ -15,7 +15,18 @@ afterEach(() => emulator?.close());
 
 const INVALID = 'The OAuth Token you provided is invalid.';
 const THROTTLE_EN = { error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.', status: 'failure' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The clock the emulator's token endpoint reads (Date.now), run ahead by what
+ * `pass` adds: a test waits out a block without sleeping. Restored after each test.
+ */
+function clockAhead(): { pass: (ms: number) => void } {
+  const real = Date.now.bind(Date);
+  let ahead = 0;
+  jest.spyOn(Date, 'now').mockImplementation(() => real() + ahead);
+  return { pass: (ms) => void (ahead += ms) };
+}
+afterEach(() => jest.restoreAllMocks());
 
 describe('orgMismatchStatus', () => {
   test.each([[{}, 401], [{ orgMismatchStatus: 403 as const }, 403]])('%j: an orgId the token does not reach answers %i OAUTH_ORG_MISMATCH', async (options, status) => {
@@ -56,13 +67,14 @@ describe('the refresh throttle', () => {
   });
 
   test('after N refreshes: HTTP 400 "Access Denied" to every request, even a correct one; silence lifts it', async () => {
-    await start({ refreshThrottleAfter: 3, refreshThrottleSeconds: 0.3 });
+    const clock = clockAhead();
+    await start({ refreshThrottleAfter: 3, refreshThrottleSeconds: 30 });
     for (let i = 0; i < 3; i += 1) expect((await rawToken(emulator)).status).toBe(200);
     const refused = await rawToken(emulator);
     expect([refused.status, refused.body]).toEqual([400, THROTTLE_EN]);
     expect((await rawToken(emulator, { refresh_token: 'wrong' })).body).toEqual(THROTTLE_EN);
     expect(emulator.tokenRequests.map((t) => [t.ok, t.error])).toEqual([[true, undefined], [true, undefined], [true, undefined], [false, 'throttled'], [false, 'throttled']]);
-    await sleep(450);
+    clock.pass(45_000);
     const again = await rawToken(emulator);
     expect([again.status, again.body?.access_token]).toEqual([200, expect.any(String)]);
     // tokens issued before the throttle still serve calls
@@ -71,14 +83,15 @@ describe('the refresh throttle', () => {
   });
 
   test('each refused request extends the block: it lifts only after refreshThrottleSeconds counted from the last one', async () => {
-    await start({ refreshThrottleAfter: 1, refreshThrottleSeconds: 0.6 });
+    const clock = clockAhead();
+    await start({ refreshThrottleAfter: 1, refreshThrottleSeconds: 60 });
     await rawToken(emulator);
-    expect((await rawToken(emulator)).status).toBe(400); // t0: blocked until t0 + 0.6 s
-    await sleep(400);
-    expect((await rawToken(emulator)).status).toBe(400); // extends to about t0 + 1.0 s
-    await sleep(400);
-    expect((await rawToken(emulator)).status).toBe(400); // t0 + 0.8 s: lifted by now without the extension
-    await sleep(750);
+    expect((await rawToken(emulator)).status).toBe(400); // t0: blocked until t0 + 60 s
+    clock.pass(40_000);
+    expect((await rawToken(emulator)).status).toBe(400); // extends to t0 + 100 s
+    clock.pass(40_000);
+    expect((await rawToken(emulator)).status).toBe(400); // t0 + 80 s: lifted by now without the extension
+    clock.pass(75_000);
     expect((await rawToken(emulator)).status).toBe(200);
   });
 

@@ -27,7 +27,8 @@ describe('numeric options are taken as given, or refused showing what was given'
     [['--batch-size='], 'Expected --batch-size to be an integer ≥ 1, got no value'],
     [['--batch-size', 'abc'], 'Expected --batch-size to be an integer ≥ 1, got `abc`'],
     [['--concurrency'], 'Expected --concurrency to be an integer ≥ 1, got no value'],
-    [['--retries'], 'Expected --retries to be an integer ≥ 0, got no value'],
+    [['--retries'], 'Expected --retries to be an integer ≥ 0 and ≤ 100, got no value'],
+    [['--retries', '101'], 'Expected --retries to be an integer ≥ 0 and ≤ 100, got `101`'],
     [['--max-removals'], 'Expected --max-removals to be an integer ≥ 0, got no value'],
     [['--timeout', '0'], 'Expected --timeout to be a number > 0 and ≤ 86400, got `0`'],
     [['--timeout'], 'Expected --timeout to be a number > 0 and ≤ 86400, got no value'],
@@ -70,6 +71,16 @@ describe('numeric options are taken as given, or refused showing what was given'
     expect(emulator.calls).toHaveLength(0);
   });
 
+  test('--retries past 100 is refused by the same rule in a job and as an override of one, showing the value', async () => {
+    await writeFile(join(dir, 'job.json'), JSON.stringify({ name: 'j', action: 'remove', input: 'pairs.csv', retries: 1000 }));
+    const inJob = await cli(['run', 'job.json'], { env: emulator.env, cwd: dir });
+    expect([inJob.code, inJob.stderr]).toEqual([2, expect.stringContaining('/retries: must be ≤ 100, got 1000')]);
+    await writeFile(join(dir, 'job.json'), JSON.stringify({ name: 'j', action: 'remove', input: 'pairs.csv' }));
+    const override = await cli(['run', 'job.json', '--retries', '101'], { env: emulator.env, cwd: dir });
+    expect([override.code, override.stderr]).toEqual([2, expect.stringContaining('/retries: must be ≤ 100, got 101')]);
+    expect(emulator.calls).toHaveLength(0);
+  });
+
   test('a value given is used: --timeout 0.5, --batch-size 1', async () => {
     const two = await writePairs(dir, [[u(0), A], [u(1), A]], 'two.csv');
     const r = await cli(['remove', two, '--timeout', '0.5', '--batch-size', '1'], { env: emulator.env, cwd: dir });
@@ -97,6 +108,12 @@ describe('--help describes every option of every command', () => {
     expect(found.length).toBeGreaterThanOrEqual(3);
     expect(found.filter((o) => o.text === '').map((o) => o.flag)).toEqual([]);
     if (command === 'run') expect(found.length).toBeGreaterThanOrEqual(21);
+  });
+
+  test('the files a command takes are described as all it accepts: remove reads emails and label names, restore any results file that removed', () => {
+    const help = (command: string) => spawnSync(process.execPath, ['dist/main.js', command, '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', COLUMNS: '200' } }).stdout;
+    expect(help('remove')).toContain('input  CSV with user_id (or email) and label_id (or label) columns');
+    expect(help('restore')).toContain('results  Results CSV of remove, retire-label, reconcile or prune');
   });
 });
 

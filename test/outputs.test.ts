@@ -6,6 +6,7 @@ import { chmod, copyFile, link, mkdir, readFile, readdir, rename, symlink, write
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
+import { writeMembers } from '../src/rows/membersCsv.js';
 import { cli, readResults, tempDir, writePairs } from './helpers/cli.js';
 import { A, C, u } from './helpers/seed.js';
 
@@ -92,6 +93,28 @@ describe('where a run writes', () => {
     for (const f of ['pairs.results.csv.tmp-999999', 'pairs.journal.tmp-999999', 'pairs.manifest.json.tmp-999999']) await writeFile(join(dir, f), 'half');
     expect((await cli(['remove', input], { env: emulator.env, cwd: dir })).code).toBe(0);
     expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('a members file (export --out, snapshots, plans)', () => {
+  test('a write that fails leaves no temporary file beside it, and the failure is not hidden', async () => {
+    const dir = await tempDir();
+    // a folder (not empty) where the file should go: the temporary file is written, the rename onto it fails
+    const target = join(dir, 'members.csv');
+    await mkdir(join(target, 'inside'), { recursive: true });
+    const row = { userId: u(1), labelId: A, name: 'n', email: 'e@example.com', assignedTime: '', status: 'ACTIVE' };
+    await expect(writeMembers(target, [row])).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['members.csv']);
+    expect(await readdir(target)).toEqual(['inside']);
+  });
+
+  test('a write that succeeds replaces the file whole, making its folder first', async () => {
+    const target = join(await tempDir(), 'new', 'members.csv');
+    const row = { userId: u(1), labelId: A, name: '=cmd', email: 'e@example.com', assignedTime: '', status: 'ACTIVE' };
+    await writeMembers(target, [row]);
+    await writeMembers(target, [{ ...row, userId: u(2) }]);
+    expect(await readFile(target, 'utf8')).toBe(`user_id,label_id,name,email,assigned_time\n${u(2)},${A},'=cmd,e@example.com,\n`);
+    expect(await readdir(dirname(target))).toEqual(['members.csv']);
   });
 });
 

@@ -52,7 +52,8 @@ function expected(r: Row, i: number, verify: boolean): string[] {
     finished && r.http !== undefined ? String(r.http) : '',
     finished ? shown(r.code ?? '') : '',
     shown(messageOf(r)),
-    finished ? String(Math.min(255, r.attempts ?? 0)) : '0',
+    // past 255 too: free 429 retries of a split batch's parts can take a row there
+    finished ? String(r.attempts ?? 0) : '0',
     finished ? (r.batch ?? '') : '',
     finished && r.at !== undefined ? new Date(r.at).toISOString() : '',
   ];

@@ -129,6 +129,17 @@ describe('retire-label and restore', () => {
       ['2', 'added'],
     ]);
   });
+
+  test('a --resume that finds nothing left sends nothing and reports no rate for the pairs the earlier run added', async () => {
+    expect((await cli(['retire-label', '--label', C, '--yes'], { env: emulator.env, cwd: dir })).code).toBe(0);
+    expect((await cli(['restore', `retire-${C}.results.csv`], { env: emulator.env, cwd: dir })).code).toBe(0);
+    const calls = emulator.calls.length;
+    const again = await cli(['restore', `retire-${C}.results.csv`, '--resume', '--json'], { env: emulator.env, cwd: dir });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ counts: { added: 10 }, calls: 0, pairsPerSecond: 0 });
+    expect(again.stderr).toMatch(/ 0 calls \(0 retries\), .* 0 pairs\/s\n/);
+    expect(emulator.calls.slice(calls).filter((c) => c.endpoint === 'addUsersToLabel')).toEqual([]);
+  });
 });
 
 describe('reconcile', () => {
@@ -229,6 +240,7 @@ describe('doctor', () => {
   test('healthy: exit 0, lists help centers and labels with member counts', async () => {
     const r = await cli(['doctor'], { env: emulator.env, cwd: dir });
     expect([r.code, r.stdout]).toEqual([0, expect.stringContaining('✔ token refresh works')]);
+    expect(r.stdout).toContain(`✔ data centre com: Desk ${emulator.url}, Accounts ${emulator.url} (overridden)`);
     expect(r.stdout).toContain('✔ organization 2389290 is reachable');
     expect(r.stdout).toContain('24073000002886005  Zylker Help Center');
     expect(r.stdout).toMatch(new RegExp(`${A}  Prime Customer  \\(80 members\\)`));

@@ -7,7 +7,7 @@ import { SMALL_FOOTPRINT } from '../probe/preflight.js';
 import { runProbe, type ProbeOptions } from '../probe/probe.js';
 import { reportJson, reportLines } from '../probe/report.js';
 import { ZohoClient, type CallEvent } from '../zoho/client.js';
-import { configFromEnv, type EnvNames } from '../zoho/config.js';
+import { configFromEnv, urlsOverridden, type EnvNames } from '../zoho/config.js';
 import { choose, commandModule } from './commandModule.js';
 import { optionTable, timeoutMsOf, withOptions } from './optionTable.js';
 import { checkId } from './optionValues.js';
@@ -46,7 +46,7 @@ async function doctor(options: DoctorOptions, io: Io): Promise<number> {
   const settings = readSettings(io.env, options.envNames);
   if ('bad' in settings) return problem(settings);
   const { config } = settings;
-  print({ ok: `data centre ${config.dataCentre}: Desk ${config.deskUrl}, Accounts ${config.accountsUrl}${io.env.ZOHO_DESK_URL || io.env.ZOHO_ACCOUNTS_URL ? ' (overridden)' : ''}` });
+  print({ ok: `data centre ${config.dataCentre}: Desk ${config.deskUrl}, Accounts ${config.accountsUrl}${urlsOverridden(config) ? ' (overridden)' : ''}` });
   const client = new ZohoClient({ config, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   for (const check of [checkToken, checkOrganization, listHelpCenters]) {
     const code = print(await check(client, config));

@@ -53,7 +53,7 @@ export const optionTable = {
   by: { choices: ['label', 'user', 'auto'], default: runDefaults.by, describe: 'Batch users per label, labels per user, or whichever makes fewer calls' },
   concurrency: numberOption('concurrency', "Most calls in flight; below it, the org's own limit is learned from its 429 answers", rules.concurrency, runDefaults.concurrency),
   'batch-size': numberOption('batch-size', 'Most IDs per call', rules.batchSize, runDefaults.batchSize),
-  retries: numberOption('retries', 'Retries of a call that failed for a passing reason (5xx, network, 429)', rules.retries, runDefaults.retries),
+  retries: numberOption('retries', `Retries of a call that failed for a passing reason (5xx, network, 429); 0 to ${rules.retries.max}`, rules.retries, runDefaults.retries),
   resume: { type: 'boolean', default: runDefaults.resume, describe: 'Continue the run that wrote --out: keep finished rows, send the rest' },
   timeout: numberOption('timeout', 'Seconds to wait for one call (> 0)', rules.timeout, runDefaults.timeout),
   verbose: { type: 'boolean', default: runDefaults.verbose, describe: 'One stderr line per call (secrets never shown)' },

@@ -34,12 +34,12 @@ export async function remove(options: RemoveOptions, io: Io): Promise<number> {
 
 export const removeCommand = commandModule({
   command: 'remove <input>',
-  describe: 'Remove users from labels: one (user_id, label_id) pair per CSV row',
+  describe: 'Remove users from labels: one user (ID or email) and label (ID or name) per CSV row',
   builder: (y) =>
     withOptions(y, [...runFlags, 'by', 'max-removals', 'help-center-id', 'verify']).positional('input', {
       type: 'string',
       demandOption: true,
-      describe: 'CSV with user_id and label_id columns',
+      describe: 'CSV with user_id (or email) and label_id (or label) columns',
     }),
   handler: (a) => choose(a, (io) => remove({ input: a.input, out: a.out, ...runOptionsFrom(a) }, io)),
 });

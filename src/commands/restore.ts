@@ -37,6 +37,6 @@ export async function restore(options: RestoreOptions, io: Io): Promise<number> 
 export const restoreCommand = commandModule({
   command: 'restore <results>',
   describe: 'Add back every pair an earlier results file marks removed',
-  builder: (y) => withOptions(y, runFlags).positional('results', { type: 'string', demandOption: true, describe: 'Results CSV of remove, retire-label or reconcile' }),
+  builder: (y) => withOptions(y, runFlags).positional('results', { type: 'string', demandOption: true, describe: 'Results CSV of remove, retire-label, reconcile or prune' }),
   handler: (a) => choose(a, (io) => restore({ results: a.results, out: a.out, ...runOptionsFrom(a) }, io)),
 });

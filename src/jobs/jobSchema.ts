@@ -79,7 +79,8 @@ export const jobSchema = {
     by: { enum: ['label', 'user', 'auto'] },
     concurrency: { type: 'integer', minimum: 1, description: 'Most calls in flight (Zoho: Free 5 … Enterprise 25).' },
     batchSize: { type: 'integer', minimum: 1 },
-    retries: { type: 'integer', minimum: 0 },
+    // With the backoff capped at 30 s, 100 retries already keep one call going for about 50 minutes.
+    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries of a call that failed for a passing reason (5xx, network, timeout), at most 100.' },
     dryRun: { type: 'boolean' },
     verify: { type: 'boolean' },
     maxRemovals: { type: 'integer', minimum: 0 },

@@ -2,6 +2,7 @@ import { UsageError } from '../errors/UsageError.js';
 import { findLabel } from './labelMembers.js';
 import { retryRead } from '../run/retry.js';
 import type { ZohoClient } from '../zoho/client.js';
+import { isDigits } from '../zoho/ids.js';
 import { listAll } from '../zoho/pager.js';
 import type { Label } from '../zoho/types.js';
 import { indexLabels, matchLabel, type LabelIndex } from './labelNames.js';
@@ -17,7 +18,7 @@ export async function pickLabels(client: ZohoClient, specs: readonly string[], a
   let index: LabelIndex | undefined;
   const picked = new Map<string, Label>();
   for (const spec of specs) {
-    if (/^\d+$/.test(spec.trim())) {
+    if (isDigits(spec.trim())) {
       const label = await findLabel(client, spec.trim());
       picked.set(label.id, label);
       continue;

@@ -1,5 +1,5 @@
 import { shorten } from '../errors/shorten.js';
-import { zohoIdProblem } from '../zoho/ids.js';
+import { isDigits, zohoIdProblem } from '../zoho/ids.js';
 
 /**
  * Checks one ID cell. Returns the trimmed digits, or what is wrong in words a
@@ -10,7 +10,7 @@ export function checkIdCell(column: string, raw: string | undefined): { id: stri
   const value = (raw ?? '').trim();
   if (value === '') return { problem: `${column} is empty` };
   const shown = JSON.stringify(shorten(value));
-  if (/^\d+$/.test(value)) {
+  if (isDigits(value)) {
     const problem = zohoIdProblem(value);
     return problem === undefined ? { id: value } : { problem: `${column} ${shown} is not a Zoho ID (${problem})` };
   }

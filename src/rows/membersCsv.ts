@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { writeFileAtomic } from '../files/atomic.js';
 import { escapeFormula } from './results.js';
 
 /** One label membership as exported: the first two columns make it valid `remove` input. */
@@ -23,10 +24,8 @@ export function membersCsv(rows: readonly MemberRow[]): string {
   );
 }
 
-/** Writes members atomically (temp file, then rename). */
+/** Writes members atomically (files/atomic.ts: no temp file is left if it fails), making its folder first. */
 export async function writeMembers(path: string, rows: readonly MemberRow[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, membersCsv(rows), 'utf8');
-  await rename(temp, path);
+  await writeFileAtomic(path, membersCsv(rows));
 }

@@ -15,6 +15,9 @@ export interface OutcomeFields {
 
 const statusCode = new Map(statuses.map((s, i) => [s, i + 1]));
 
+/** Most attempts a row records (a Uint16Array); more is recorded as this. */
+const MAX_ATTEMPTS = 65_535;
+
 /**
  * One outcome per row, kept as columns: a status code, HTTP status, attempts,
  * batch and time per row, and the code and message only as a number into a
@@ -24,7 +27,7 @@ export class OutcomeStore {
   readonly size: number;
   readonly #status: Uint8Array;
   readonly #http: Uint16Array;
-  readonly #attempts: Uint8Array;
+  readonly #attempts: Uint16Array;
   readonly #batch: Int32Array;
   readonly #detail: Int32Array;
   readonly #at: Float64Array;
@@ -37,7 +40,7 @@ export class OutcomeStore {
     this.size = size;
     this.#status = new Uint8Array(size);
     this.#http = new Uint16Array(size);
-    this.#attempts = new Uint8Array(size);
+    this.#attempts = new Uint16Array(size);
     this.#batch = new Int32Array(size).fill(-1);
     this.#detail = new Int32Array(size).fill(-1);
     this.#at = new Float64Array(size);
@@ -60,7 +63,8 @@ export class OutcomeStore {
     const batch = f.batch === undefined ? -1 : this.batches.intern(f.batch);
     const detail = this.#internDetail(f.code ?? '', f.message ?? '');
     const http = f.http ?? 0;
-    const attempts = Math.min(255, f.attempts ?? 0);
+    // 2 bytes a row: free 429 retries (up to 50 for each part of a split batch) can take a call past 255 attempts.
+    const attempts = Math.min(MAX_ATTEMPTS, f.attempts ?? 0);
     const at = f.at ?? 0;
     for (let k = 0; k < rows.length; k += 1) {
       const i = rows[k]!;

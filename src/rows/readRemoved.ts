@@ -3,7 +3,7 @@ import { pairProblem, outcomesFor, type RowSource } from './readPairs.js';
 import { RowTableBuilder } from './table.js';
 
 /**
- * The rows of a results file (of remove, retire-label or reconcile) marked
+ * The rows of a results file (of remove, retire-label, reconcile or prune) marked
  * `removed`, under their row numbers in that file: what `restore` adds back.
  */
 export async function readRemoved(file: string): Promise<RowSource> {

@@ -6,6 +6,7 @@ import { artifactsFor } from '../files/artifacts.js';
 import type { Io } from '../io.js';
 import type { Logger } from '../log.js';
 import type { Plan } from '../plan/plan.js';
+import type { OutcomeStore } from '../rows/outcomes.js';
 import { doneStatuses } from '../rows/types.js';
 import { toolVersion } from '../version.js';
 import type { FlowSpec } from './flow.js';
@@ -68,6 +69,19 @@ function allDone(spec: FlowSpec): boolean {
   return true;
 }
 
+/**
+ * Pairs per second this run changed: only rows it had to send (`pending`) that
+ * ended removed or added, not those a resumed run found finished. 0 when none.
+ */
+function pairsPerSecond(pending: Uint32Array, outcomes: OutcomeStore, elapsedMs: number): number {
+  let changed = 0;
+  for (const i of pending) {
+    const status = outcomes.status(i);
+    if (status === 'removed' || status === 'added') changed += 1;
+  }
+  return changed === 0 || elapsedMs <= 0 ? 0 : Math.round((changed / elapsedMs) * 1000);
+}
+
 /** The run's summary, with its exit code. */
 export function summarize(spec: FlowSpec, prep: Prepared, live: LiveRun | undefined, elapsedMs: number): RunSummary {
   const { options, rows } = spec;
@@ -89,7 +103,7 @@ export function summarize(spec: FlowSpec, prep: Prepared, live: LiveRun | undefi
     apiCalls: client?.meter.calls ?? 0,
     retries: execution?.retries ?? 0,
     elapsedMs: Math.round(elapsedMs),
-    pairsPerSecond: options.dryRun ? 0 : Math.round(((counts.removed + counts.added) / elapsedMs) * 1000),
+    pairsPerSecond: options.dryRun ? 0 : pairsPerSecond(prep.pending, rows.outcomes, elapsedMs),
     exitCode: exitCodeForRun(execution?.stop?.reason, allDone(spec)),
     stoppedBy: execution?.stop?.reason,
     batchSizeCap: execution?.batchSizeCap,

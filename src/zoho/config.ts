@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/ConfigError.js';
 import { isLoopback } from '../loopback.js';
 import { dataCentres, isDataCentre, type DataCentre } from './datacentres.js';
+import { isDigits } from './ids.js';
 
 export type Credentials =
   | { kind: 'refresh'; clientId: string; clientSecret: string; refreshToken: string }
@@ -113,6 +114,15 @@ function readCredentials(get: Getter, names: EnvNames, missing: string[], todo: 
 }
 
 /**
+ * Whether the Desk or Accounts URL is not the data centre's own: set by
+ * ZOHO_DESK_URL or ZOHO_ACCOUNTS_URL, or by the variables a job names instead.
+ */
+export function urlsOverridden(config: ZohoConfig): boolean {
+  const own = dataCentres[config.dataCentre];
+  return config.deskUrl !== own.desk || config.accountsUrl !== own.accounts;
+}
+
+/**
  * Reads the Zoho settings from the environment. Every problem is a ConfigError
  * naming the variable (every missing one at once); no value of a secret is ever
  * put in a message.
@@ -139,7 +149,7 @@ export function configFromEnv(
     accountsOverride === undefined ? dataCentres[dc].accounts : readUrl(names.accountsUrl, accountsOverride);
 
   const orgId = get('orgId');
-  if (orgId !== undefined && !/^\d+$/.test(orgId)) {
+  if (orgId !== undefined && !isDigits(orgId)) {
     throw new ConfigError(names.orgId, `expected the organization id, digits only (e.g. 2389290), got ${JSON.stringify(orgId)}`);
   }
   const missing: string[] = [];
