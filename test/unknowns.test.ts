@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { EmulatorKnobs } from '../src/emulator/knobs.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir, writePairs, type ResultRow } from './helpers/cli.js';
+import { eachTest } from './helpers/emulator.js';
 import { A, B, C, u } from './helpers/seed.js';
 
 type Option = Partial<Pick<EmulatorKnobs, 'labelIdsIn' | 'errorsArray' | 'nonMember' | 'unknownUserInBatch' | 'removeScope' | 'emptyPage'>>;
@@ -197,33 +198,27 @@ test.each(['404', '422'] as const)('nonMember=%s: a label batch that starts with
 // gives the label to someone who did not hold it. Without that read, the answer
 // is all there is: removed.
 describe('nonMember=success: a non-member on a label the run read before writing', () => {
-  let emulator: RunningEmulator;
-  let dir: string;
-  beforeEach(async () => {
-    emulator = await startEmulator({ nonMember: 'success' });
-    dir = await tempDir();
-  });
-  afterEach(() => emulator.close());
+  const t = eachTest({ nonMember: 'success' });
 
   test.each(['label', 'user'] as const)('--by %s: not_member (the read), and restore adds back only the member', async (by) => {
-    const before = emulator.state.pairs();
-    const file = await writePairs(dir, [[u(29), C], [u(0), C]]);
-    const r = await cli(['remove', file, '--by', by, ...FAST], { env: emulator.env, cwd: dir });
+    const before = t.emulator.state.pairs();
+    const file = await writePairs(t.dir, [[u(29), C], [u(0), C]]);
+    const r = await cli(['remove', file, '--by', by, ...FAST], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(0);
-    const results = await readResults(join(dir, 'pairs.results.csv'));
+    const results = await readResults(join(t.dir, 'pairs.results.csv'));
     expect(results.map((x) => [x.user_id, x.status])).toEqual([[u(29), 'not_member'], [u(0), 'removed']]);
     expect(results[0]!.message).toContain('did not hold the label when the run began');
-    const back = await cli(['restore', join(dir, 'pairs.results.csv'), ...FAST], { env: emulator.env, cwd: dir });
+    const back = await cli(['restore', join(t.dir, 'pairs.results.csv'), ...FAST], { env: t.emulator.env, cwd: t.dir });
     expect(back.code).toBe(0);
-    expect(emulator.state.pairs().sort()).toEqual([...before].sort());
-    expect(emulator.state.has(C, u(29))).toBe(false);
+    expect(t.emulator.state.pairs().sort()).toEqual([...before].sort());
+    expect(t.emulator.state.has(C, u(29))).toBe(false);
   });
 
   test('--no-guard: nothing was read, so Zoho\'s success is all there is: removed (the README says restore would add it)', async () => {
-    const file = await writePairs(dir, [[u(29), C]]);
-    const r = await cli(['remove', file, '--no-guard', ...FAST], { env: emulator.env, cwd: dir });
+    const file = await writePairs(t.dir, [[u(29), C]]);
+    const r = await cli(['remove', file, '--no-guard', ...FAST], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(0);
-    expect((await readResults(join(dir, 'pairs.results.csv'))).map((x) => x.status)).toEqual(['removed']);
+    expect((await readResults(join(t.dir, 'pairs.results.csv'))).map((x) => x.status)).toEqual(['removed']);
   });
 });
 
@@ -232,33 +227,27 @@ describe('nonMember=success: a non-member on a label the run read before writing
 // the guard's proof (an audit found the guard passing on it, then the next
 // label wiped). The guard picks a target that keeps something.
 describe('removeScope=all: the guard proves on a target its batch does not empty', () => {
-  let emulator: RunningEmulator;
-  let dir: string;
-  beforeEach(async () => {
-    emulator = await startEmulator({ removeScope: 'all' });
-    dir = await tempDir();
-  });
-  afterEach(() => emulator.close());
+  const t = eachTest({ removeScope: 'all' });
 
   test('--by label: every member of C and five of A: stopped on A (exit 8), A put back, nothing else lost', async () => {
-    const before = emulator.state.pairs();
+    const before = t.emulator.state.pairs();
     const fiveOfA = Array.from({ length: 5 }, (_, i) => [u(20 + i), A] as [string, string]);
     const allOfC = Array.from({ length: 10 }, (_, i) => [u(i), C] as [string, string]);
-    const r = await cli(['remove', await writePairs(dir, [...allOfC, ...fiveOfA]), '--by', 'label', ...FAST], { env: emulator.env, cwd: dir });
+    const r = await cli(['remove', await writePairs(t.dir, [...allOfC, ...fiveOfA]), '--by', 'label', ...FAST], { env: t.emulator.env, cwd: t.dir });
     expect([r.code, r.stderr]).toEqual([8, expect.stringContaining('first-write guard stopped the run')]);
-    const after = new Set(emulator.state.pairs());
+    const after = new Set(t.emulator.state.pairs());
     expect(before.filter((p) => !after.has(p)).sort()).toEqual(fiveOfA.map(([user, label]) => `${user}:${label}`).sort());
-    const results = await readResults(join(dir, 'pairs.results.csv'));
+    const results = await readResults(join(t.dir, 'pairs.results.csv'));
     expect(results.map((x) => x.status)).toEqual([...allOfC.map(() => 'deferred'), ...fiveOfA.map(() => 'removed')]);
   });
 
   test('--by user: a user\'s only label and labels of users who hold more: stopped (exit 8), nothing lost unasked', async () => {
-    const before = emulator.state.pairs();
+    const before = t.emulator.state.pairs();
     // u(101) holds only B; u(1)..u(3) hold A and C
     const pairs: [string, string][] = [[u(101), B], [u(1), A], [u(2), A], [u(3), A]];
-    const r = await cli(['remove', await writePairs(dir, pairs), '--by', 'user', ...FAST], { env: emulator.env, cwd: dir });
+    const r = await cli(['remove', await writePairs(t.dir, pairs), '--by', 'user', ...FAST], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(8);
-    const after = new Set(emulator.state.pairs());
+    const after = new Set(t.emulator.state.pairs());
     const gone = before.filter((p) => !after.has(p));
     const asked = new Set(pairs.map(([user, label]) => `${user}:${label}`));
     expect(gone.filter((p) => !asked.has(p))).toEqual([]);
@@ -267,37 +256,31 @@ describe('removeScope=all: the guard proves on a target its batch does not empty
 });
 
 describe('the summary and the manifest say what the guard did', () => {
-  let emulator: RunningEmulator;
-  let dir: string;
-  beforeEach(async () => {
-    emulator = await startEmulator();
-    dir = await tempDir();
-  });
-  afterEach(() => emulator.close());
+  const t = eachTest();
 
-  const guardOf = async (name: string) => (JSON.parse(await readFile(join(dir, `${name}.manifest.json`), 'utf8')) as { guard: { outcome: string; note: string } }).guard;
+  const guardOf = async (name: string) => (JSON.parse(await readFile(join(t.dir, `${name}.manifest.json`), 'utf8')) as { guard: { outcome: string; note: string } }).guard;
 
   test('passed: the label it sent alone, and the reads it made (a count, the members, the read-back)', async () => {
-    const r = await cli(['remove', await writePairs(dir, [[u(20), A], [u(21), A]])], { env: emulator.env, cwd: dir });
+    const r = await cli(['remove', await writePairs(t.dir, [[u(20), A], [u(21), A]])], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`first-write guard: passed (label ${A}: only the IDs sent were removed)`);
     expect(await guardOf('pairs')).toMatchObject({ outcome: 'passed' });
-    expect(emulator.calls.map((c) => c.endpoint)).toEqual(['getLabel', 'listLabelUsers', 'listLabelUsers', 'removeUsersFromLabel', 'getLabel', 'listLabelUsers']);
+    expect(t.emulator.calls.map((c) => c.endpoint)).toEqual(['getLabel', 'listLabelUsers', 'listLabelUsers', 'removeUsersFromLabel', 'getLabel', 'listLabelUsers']);
   });
 
   test('inconclusive: a batch that takes all its label holds is not sent first, and the summary says none proved anything', async () => {
     const all = Array.from({ length: 10 }, (_, i) => [u(i), C] as [string, string]);
-    const r = await cli(['remove', await writePairs(dir, all)], { env: emulator.env, cwd: dir });
+    const r = await cli(['remove', await writePairs(t.dir, all)], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('first-write guard: inconclusive (label: every batch tried takes all its target holds');
-    expect(emulator.state.members.get(C)?.size).toBe(0);
+    expect(t.emulator.state.members.get(C)?.size).toBe(0);
   });
 
   test('off with --no-guard: no read at all, and the summary says so', async () => {
-    const r = await cli(['remove', await writePairs(dir, [[u(20), A]]), '--no-guard'], { env: emulator.env, cwd: dir });
+    const r = await cli(['remove', await writePairs(t.dir, [[u(20), A]]), '--no-guard'], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('first-write guard: off (--no-guard)');
     expect(await guardOf('pairs')).toMatchObject({ outcome: 'off', note: '--no-guard' });
-    expect(emulator.calls.map((c) => c.endpoint)).toEqual(['removeUsersFromLabel']);
+    expect(t.emulator.calls.map((c) => c.endpoint)).toEqual(['removeUsersFromLabel']);
   });
 });

@@ -2,6 +2,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server.j
 import type { EmulatorOptions } from '../../src/emulator/knobs.js';
 import { configFromEnv } from '../../src/zoho/config.js';
 import { ZohoClient, type ZohoClientOptions } from '../../src/zoho/client.js';
+import { tempDir } from './tempDirs.js';
 
 /** Starts an emulator on port 0 and returns it with a client pointed at it. */
 export async function withEmulator(
@@ -68,4 +69,18 @@ export async function rawApi(emulator: RunningEmulator): Promise<(method: string
     const text = await r.text();
     return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined, headers: r.headers };
   };
+}
+
+/**
+ * For each test of the describe it is called in: an emulator with `options`
+ * and a temporary folder, the emulator closed after. Read them as `t.emulator`, `t.dir`.
+ */
+export function eachTest(options: EmulatorOptions = {}): { readonly emulator: RunningEmulator; readonly dir: string } {
+  const t = {} as { emulator: RunningEmulator; dir: string };
+  beforeEach(async () => {
+    t.emulator = await startEmulator(options);
+    t.dir = await tempDir();
+  });
+  afterEach(() => t.emulator.close());
+  return t;
 }
