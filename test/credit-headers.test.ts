@@ -88,7 +88,7 @@ test('only an accepted answer decides that the credits are unreported: a refusal
 test('creditHeaders omit, without --reserve-credits: the run completes (exit 0), credits left unknown, the weight from Zoho\'s table', async () => {
   emulator = await startEmulator({ creditHeaders: 'omit' });
   const r = await cli(['remove', await writePairs(dir, pairs), '--batch-size', '5', '--json'], { env: emulator.env, cwd: dir });
-  expect([r.code, r.stderr]).toEqual([0, expect.stringContaining("credits: this run's calls weighed about")]);
+  expect([r.code, r.stderr]).toEqual([0, expect.stringContaining("; this run's calls weighed about")]);
   expect(r.stderr).toContain("(Zoho's credit table: its answers did not say); left for the organization: unknown (Zoho's answers did not report it)");
   expect(held(emulator)).toBe(0);
   const s = JSON.parse(r.stdout) as { credits: { spent: number; remaining?: number; reported: boolean; estimated: boolean } };

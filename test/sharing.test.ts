@@ -5,7 +5,7 @@ import type { Seed } from '../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { ConcurrencyLearner } from '../src/run/throttle.js';
 import { cli, readResults, tempDir, writePairs } from './helpers/cli.js';
-import { A, B, u } from './helpers/seed.js';
+import { A, B, C, u } from './helpers/seed.js';
 
 const FAST = ['--retry-base-ms', '5'];
 
@@ -152,7 +152,7 @@ describe('order and credits', () => {
     expect(pairs.every(([x, l]) => !emulator.state.has(l, x))).toBe(true);
   });
 
-  test('the dry run states the credits the plan needs; a live run states what it spent and what is left', async () => {
+  test('the dry run states the credits the plan needs (and what is left, when it read anything); a live run states what it spent, what the plan needed and what is left', async () => {
     const input = await writePairs(dir, Array.from({ length: 20 }, (_, i) => [u(i), A]));
     const dry = await cli(['remove', input, '--dry-run', '--batch-size', '5', '--json'], { env: {}, cwd: dir });
     const plan = JSON.parse(dry.stdout) as { credits: { writes: number; reads: number } };
@@ -164,6 +164,9 @@ describe('order and credits', () => {
     const s = JSON.parse(live.stdout) as { credits: { spent: number; remaining: number } };
     expect(s.credits.spent).toBe(emulator.knobs.creditsUsed);
     expect(s.credits.remaining).toBe(5000 - emulator.knobs.creditsUsed);
-    expect(live.stderr).toMatch(/credits: this run's calls weighed \d+; \d+ left for the organization today/);
+    expect(live.stderr).toMatch(/credits: the plan needed at least \d+; this run's calls weighed \d+; \d+ left for the organization today/);
+    // a dry run that reads (retire-label reads the label) says what Zoho reported left
+    const retire = await cli(['retire-label', '--label', C, '--dry-run'], { env: emulator.env, cwd: dir });
+    expect(retire.stderr).toContain(`; Zoho says ${5000 - emulator.knobs.creditsUsed} are left for the organization today`);
   });
 });

@@ -56,7 +56,7 @@ function creditsSpent(c: CreditReport): string {
     c.remaining !== undefined ? `; ${c.remaining} left for the organization today`
     : c.reported === false ? "; left for the organization: unknown (Zoho's answers did not report it)"
     : '';
-  return `credits: this run's calls weighed ${weighed}${left}`;
+  return `credits: the plan needed at least ${c.writes + c.reads}; this run's calls weighed ${weighed}${left}`;
 }
 
 /** The human summary for stderr. */
@@ -66,7 +66,7 @@ export function formatSummary(s: RunSummary): string {
   const lines = [
     `${s.command}${s.dryRun ? ' (dry run: nothing was sent)' : ''}: ${s.rows} rows → ${parts.join(', ') || 'nothing to do'}`,
     s.dryRun
-      ? `  plan: ${s.labels} labels, ${s.users} users, ${s.batches} batches (${s.grouping}), ${s.calls} calls; ${credits}`
+      ? `  plan: ${s.labels} labels, ${s.users} users, ${s.batches} batches (${s.grouping}), ${s.calls} calls; ${credits}${s.credits.remaining === undefined ? '' : `; Zoho says ${s.credits.remaining} are left for the organization today`}`
       : `  ${s.calls} calls (${s.retries} retries${s.splitCalls ? `, ${s.splitCalls} to isolate refused IDs` : ''}), ${s.apiCalls} API calls in all, ${s.batches} batches (${s.grouping}), ${(s.elapsedMs / 1000).toFixed(1)} s, ${Math.round(s.pairsPerSecond)} pairs/s`,
   ];
   if (!s.dryRun) lines.push(`  ${creditsSpent(s.credits)}`);
