@@ -13,11 +13,16 @@ export interface Refusal {
   message: string;
 }
 
-/** The outcome reads prove for a refused pair; `aboutIds` says whether the refusal was about these IDs. */
+/**
+ * The outcome reads prove for a refused pair. `aboutIds`: true when reads
+ * showed the refusal was about these IDs (one missing, or not held); false
+ * when they showed it was not (both exist, and the pair is as the call
+ * needed); undefined when nothing was shown (no read was made, or it failed).
+ */
 export interface Explanation {
   status: Extract<Status, 'not_found' | 'not_member' | 'failed' | 'added'>;
   message: string;
-  aboutIds: boolean;
+  aboutIds: boolean | undefined;
 }
 
 const said = (r: Refusal): string => `Zoho answered ${r.http ?? 'no answer'}${r.code ? ` ${r.code}` : ''}${r.message ? ` "${r.message}"` : ''}`;
@@ -56,7 +61,7 @@ export class Evidence {
 
   async explain(userId: string, labelId: string, refusal: Refusal): Promise<Explanation> {
     if (this.reads >= this.#maxReads) {
-      return { status: 'failed', message: `${said(refusal)}; not explained: this run's reads for explaining refusals (${this.#maxReads}) are spent; --resume tries again`, aboutIds: false };
+      return { status: 'failed', message: `${said(refusal)}; not explained: this run's reads for explaining refusals (${this.#maxReads}) are spent; --resume continues (each run has a new budget)`, aboutIds: undefined };
     }
     try {
       if (!(await this.labelExists(labelId))) return { status: 'not_found', message: `label ${labelId} does not exist in this organization (${said(refusal)})`, aboutIds: true };
@@ -72,7 +77,7 @@ export class Evidence {
     } catch (error) {
       if (error instanceof ZohoApiError && (error.kind === 'auth' || error.kind === 'credits')) throw error;
       const why = error instanceof Error ? error.message : String(error);
-      return { status: 'failed', message: `${said(refusal)}; could not read why (${why}); --resume sends it again`, aboutIds: false };
+      return { status: 'failed', message: `${said(refusal)}; could not read why (${why}); --resume sends it again`, aboutIds: undefined };
     }
   }
 
@@ -103,17 +108,19 @@ export class Evidence {
 
 /**
  * Explains refused rows one by one with reads; rows explained alike are
- * finished together. `aboutIds`: some refusal was shown to be about its IDs.
- * When the run has stopped, nothing is read: the rows fail, resumable.
+ * finished together. `aboutIds`: true if some refusal was shown to be about
+ * its IDs, else false if some was shown not to be, else undefined (nothing
+ * was shown: reads not made, or failed). When the run has stopped, nothing
+ * is read: the rows fail, resumable.
  */
-export async function explainRows(evidence: Evidence, table: RowTable, rows: readonly number[], refusal: Refusal, stopped: () => boolean): Promise<{ finished: Finished[]; aboutIds: boolean }> {
+export async function explainRows(evidence: Evidence, table: RowTable, rows: readonly number[], refusal: Refusal, stopped: () => boolean): Promise<{ finished: Finished[]; aboutIds: boolean | undefined }> {
   const groups = new Map<string, Finished>();
-  let aboutIds = false;
+  let aboutIds: boolean | undefined;
   for (const row of rows) {
     const e: Explanation = stopped()
-      ? { status: 'failed', message: `Zoho refused it (HTTP ${refusal.http ?? '-'} ${refusal.code ?? ''}); not explained: the run stopped; --resume sends it again`, aboutIds: false }
+      ? { status: 'failed', message: `Zoho refused it (HTTP ${refusal.http ?? '-'} ${refusal.code ?? ''}); not explained: the run stopped; --resume sends it again`, aboutIds: undefined }
       : await evidence.explain(userIdOf(table, row), labelIdOf(table, row), refusal);
-    aboutIds ||= e.aboutIds;
+    if (e.aboutIds !== undefined) aboutIds = aboutIds === true || e.aboutIds;
     const key = `${e.status}|${e.message}`;
     const group = groups.get(key) ?? { rows: [], status: e.status, http: refusal.http ?? 0, code: refusal.code, message: e.message };
     group.rows.push(row);

@@ -306,7 +306,7 @@ class Executor {
     this.#s.settle(work, finished);
   }
 
-  async #explain(work: Work, rows: number[], refusal: Refusal): Promise<{ finished: Finished[]; aboutIds: boolean }> {
+  async #explain(work: Work, rows: number[], refusal: Refusal): Promise<{ finished: Finished[]; aboutIds: boolean | undefined }> {
     const explained = await explainRows(this.#evidence, this.#o.table, rows, refusal, () => this.#s.stop !== undefined);
     if (!(work.mayHaveApplied || this.#o.resumed) || this.#o.action !== 'remove') return explained;
     return { ...explained, finished: explained.finished.flatMap((f) => (f.status === 'not_member' ? this.#lostAnswer(f) : [f])) };
@@ -360,12 +360,18 @@ class Executor {
     this.#split(work, halve(work.batch), 'unclear', lesson === undefined ? refusal.signature : undefined);
   }
 
-  /** One row refused unclearly: reads explain it, and teach a learning split what the refusal was about. */
+  /**
+   * One row refused unclearly: reads explain it, and teach a learning split
+   * what the refusal was about. Only reads showing the pair as the call
+   * needed it (so the refusal is not about it) count toward the systematic
+   * stop: a row left unexplained (the reads budget spent, a read failed)
+   * shows nothing about the request.
+   */
   async #unclearRow(work: Work, refusal: Refusal & { signature: string }, learning: string | undefined): Promise<void> {
     const { finished, aboutIds } = await this.#explain(work, [...work.batch.rows], refusal);
     this.#s.settle(work, finished);
-    if (learning !== undefined) this.#teach(learning, learning === refusal.signature ? (aboutIds ? 'success' : 'same') : 'other');
-    if (!aboutIds) this.#countSystematic(refusal);
+    if (learning !== undefined) this.#teach(learning, learning !== refusal.signature || aboutIds === undefined ? 'other' : aboutIds ? 'success' : 'same');
+    if (aboutIds === false) this.#countSystematic(refusal);
   }
 
   /** A learning half ended its first way: record it, and act on the lesson once learned. */
