@@ -98,12 +98,13 @@ describe('order and credits', () => {
     const pairs: [string, string][] = Array.from({ length: 40 }, (_, i) => [u(i), A]);
     pairs[3] = ['1060099000000999999', A];
     await cli(['remove', await writePairs(dir, pairs), '--batch-size', '10', '--concurrency', '1', '--no-guard', ...FAST], { env: emulator.env, cwd: dir });
-    // batch 1 (rows 1-10) is refused and split; its parts go before batches 2-4
+    // batch 1 (rows 1-10) is refused, its unknown user found by reads (label A's members, then the user's 404),
+    // and the rest sent again; that part goes before batches 2-4
     const batch1 = new Set(pairs.slice(0, 10).map(([x]) => x));
     const order = writes().map((c) => (c.ids.every((id) => batch1.has(id)) ? 'batch 1 or a part of it' : 'later batch'));
     const firstLater = order.indexOf('later batch');
     expect(order.slice(firstLater)).not.toContain('batch 1 or a part of it');
-    expect(order.slice(0, firstLater).length).toBeGreaterThan(3);
+    expect(order.slice(0, firstLater).length).toBeGreaterThanOrEqual(2);
   });
 
   // Before, a retry went to the back of a queue holding every untouched batch (it came back last).

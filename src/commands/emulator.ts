@@ -41,6 +41,7 @@ const knobFlags: Record<string, KnobFlag> = {
   'non-member': { knob: 'nonMember', choices: ['success', '404', '422'], describe: 'Removing a user who does not hold the label: skipped, 404, or 422' },
   'unknown-user-in-batch': { knob: 'unknownUserInBatch', choices: ['reject', 'ignore'], describe: 'An unknown user ID in a label call: refuse the whole call (422), or skip it' },
   'remove-scope': { knob: 'removeScope', choices: ['listed', 'all'], describe: 'all: a removal takes EVERY membership of the label (or user), not the listed ones' },
+  'names-refused': { knob: 'namesRefused', choices: ['first', 'all'], describe: "A label call's 422 refusing several user IDs (errors array): names the first, or every one" },
   'org-mismatch-status': { knob: 'orgMismatchStatus', choices: [401, 403], describe: 'HTTP status of OAUTH_ORG_MISMATCH' },
   'scope-error': { knob: 'scopeError', choices: ['SCOPE_MISMATCH-401', 'INVALID_OAUTH-401', 'INVALID_OAUTH-403'], describe: 'How a call needing a scope the token lacks is refused' },
   'refresh-throttle-after': { knob: 'refreshThrottleAfter', rule: count, describe: 'Token refreshes within 10 minutes before HTTP 400 "Access Denied"' },

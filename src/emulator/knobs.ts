@@ -51,6 +51,11 @@ export interface EmulatorKnobs {
   unknownUserInBatch: 'reject' | 'ignore';
   /** The catastrophe the spec's wording allows: a removal takes every membership, not the listed ones. */
   removeScope: 'listed' | 'all';
+  /**
+   * Unknown: which refused IDs a label call's 422 (with an errors array) names, when several are refused
+   * (non-members with `nonMember: 422`, unknown users with `unknownUserInBatch: reject`): the first, or every one.
+   */
+  namesRefused: 'first' | 'all';
   /** HTTP status of OAUTH_ORG_MISMATCH. */
   orgMismatchStatus: 401 | 403;
   /** How a call needing a scope the token lacks is refused. */
@@ -124,6 +129,7 @@ export const defaultKnobs: Readonly<EmulatorKnobs> = {
   nonMember: 'success',
   unknownUserInBatch: 'reject',
   removeScope: 'listed',
+  namesRefused: 'first',
   orgMismatchStatus: 401,
   scopeError: 'SCOPE_MISMATCH-401',
   refreshThrottleAfter: Number.POSITIVE_INFINITY,

@@ -51,15 +51,26 @@ export interface ExecutionResult {
   /** Write calls sent. */
   writes: number;
   retries: number;
-  /** Calls added by splitting unclear refusals (bounded: see splitBudget). */
+  /** Calls added by splitting unclear refusals and second resends (bounded: see splitBudget). */
   splitCalls: number;
   splitBudget: number;
   batchSizeCap: number | undefined;
   /** Where by-user calls carried `labelIds`, once a by-user call was answered. */
   labelIdsIn: 'body' | 'query' | undefined;
   guard: GuardReport;
+  /** Reads made to explain refusals (existence, and membership pages: see Evidence). */
   evidenceReads: number;
 }
 
-/** Extra calls bisection may add: 16 (one bad ID in a batch of 50 needs at most 12) plus a tenth of the plan. */
+/**
+ * Extra write calls refusals may add beyond one resend per refused planned
+ * batch: bisection's halves and probes, and any second resend of a batch's
+ * rows. 16 (one bad ID in a batch of 50 needs at most 12) plus a tenth of the
+ * plan. So a run's writes are at most its plan's calls, plus one per planned
+ * batch Zoho refused for some of its IDs, plus this (retries of passing
+ * failures and a smaller batch size after RESOURCE_SIZE_EXCEEDED aside).
+ */
 export const splitBudgetFor = (planCalls: number): number => 16 + Math.ceil(planCalls / 10);
+
+/** Membership pages (a user's labels, a label's members: 3 credits each) a run may read to explain refusals. */
+export const membershipPagesFor = (planCalls: number): number => Math.max(50, planCalls);

@@ -5,13 +5,14 @@ import { halve, splitBatch, without, type Batch, type Plan } from '../plan/plan.
 import { labelIdOf, userIdOf } from '../rows/table.js';
 import type { MassActionResponse } from '../zoho/types.js';
 import { SystematicBreaker } from './breaker.js';
-import { Evidence, explainRows, type Refusal } from './evidence.js';
+import { Evidence, type Held, type Refusal } from './evidence.js';
+import { Explainer } from './explainer.js';
 import { runGuard, type GuardReport } from './guard.js';
 import { HeldAtStart } from './heldAtStart.js';
 import { LabelIdsPlacement } from './labelIdsPlacement.js';
 import { Lessons, type HalfOutcome } from './learning.js';
 import { Scheduler } from './scheduler.js';
-import { splitBudgetFor, type ExecutionResult, type ExecutorOptions } from './execution.js';
+import { membershipPagesFor, splitBudgetFor, type ExecutionResult, type ExecutorOptions } from './execution.js';
 import { describeFailure, stopFor, type StopReason } from './stop.js';
 import { ConcurrencyLearner } from './throttle.js';
 import { judgeByUser, judgeRefusal, refusalSignature, type Finished, type RefusalVerdict, type SentBatch } from './verdict.js';
@@ -33,6 +34,12 @@ type Parked = { work: Work; error: ZohoApiError; resend?: boolean };
  * The Scheduler keeps the state of the queue; this class decides
  * what each answer means for its rows (the pure parts in verdict.ts) and what
  * follows: finish, retry, split, explain by reads, learn, or stop.
+ *
+ * The bound it keeps on write calls, whatever Zoho names in a refusal: the
+ * plan's calls, plus one resend per planned batch refused for some of its
+ * IDs (#resend), plus the split budget (splitBudgetFor: bisection and any
+ * later resend); retries of passing failures, smaller batches after
+ * RESOURCE_SIZE_EXCEEDED and the labelIds placement trial come on top.
  */
 class Executor {
   readonly #o: ExecutorOptions;
@@ -40,6 +47,7 @@ class Executor {
   readonly #learner: ConcurrencyLearner;
   readonly #lessons = new Lessons<Parked>();
   readonly #evidence: Evidence;
+  readonly #explainer: Explainer;
   readonly #breaker = new SystematicBreaker();
   readonly #labelIds = new LabelIdsPlacement();
   readonly #splitBudget: number;
@@ -60,7 +68,8 @@ class Executor {
       onCallDone: (batchId, rows, statuses) => options.onEvent?.({ type: 'call_done', batchId, rows, statuses }),
     });
     this.#splitBudget = splitBudgetFor(planCalls);
-    this.#evidence = new Evidence(options.client, { action: options.action, helpCenterId: options.helpCenterId, maxReads: Math.max(50, planCalls) });
+    this.#evidence = new Evidence(options.client, { action: options.action, helpCenterId: options.helpCenterId, membershipPages: membershipPagesFor(planCalls) });
+    this.#explainer = new Explainer(this.#evidence, { table: options.table, action: options.action, resumed: options.resumed === true, heldAtStart: this.#heldAtStart, stopped: () => this.#s.stop !== undefined });
   }
 
   async run(plan: Plan): Promise<ExecutionResult> {
@@ -163,8 +172,7 @@ class Executor {
       this.#s.concurrency = this.#learner.level;
       await this.#answered(work, answer);
     } catch (error) {
-      this.#fatal ??= error;
-      this.halt('interrupted', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      this.#thrown(error);
       if (!work.done) this.#s.settleStopped(work);
     }
   }
@@ -199,7 +207,10 @@ class Executor {
       return this.#judge(work, error);
     }
     const finished = this.#successes(v.finished);
-    for (const group of v.refused) finished.push(...(await this.#explain(work, group.rows, { http: group.http, code: group.code, message: group.message })).finished);
+    this.#evidence.userAnswered(this.#key(work));
+    // One read of the user's labels explains every label refused (not one per label).
+    const held: Held | undefined = v.refused.length > 0 && this.#o.action === 'remove' ? await this.#explainer.userHoldings(work) : undefined;
+    for (const group of v.refused) finished.push(...(await this.#explainer.explain(work, group.rows, { http: group.http, code: group.code, message: group.message }, held)).finished);
     this.#s.settle(work, finished);
   }
 
@@ -296,47 +307,80 @@ class Executor {
     return this.#judge(work, error);
   }
 
-  /** The answer named some IDs: explain those by reads, send the rest again at once. */
-  async #exclude(work: Work, named: number[], error: ZohoApiError): Promise<void> {
-    const rest = partOf(work, without(work.batch, new Set(named), '.r'));
-    this.#o.onEvent?.({ type: 'split', batchId: work.batch.id, reason: 'named', parts: 2 });
-    this.#s.adopt(rest);
-    this.#s.enqueue(rest, 1);
-    const { finished } = await this.#explain(work, named, refusalOf(error));
-    this.#s.settle(work, finished);
-  }
-
-  async #explain(work: Work, rows: number[], refusal: Refusal): Promise<{ finished: Finished[]; aboutIds: boolean }> {
-    const explained = await explainRows(this.#evidence, this.#o.table, rows, refusal, () => this.#s.stop !== undefined);
-    if (!(work.mayHaveApplied || this.#o.resumed) || this.#o.action !== 'remove') return explained;
-    return { ...explained, finished: explained.finished.flatMap((f) => (f.status === 'not_member' ? this.#lostAnswer(f) : [f])) };
-  }
-
   /**
-   * Rows a read shows not held, after a call for them got no answer: this
-   * run's call may have removed them. Where a read showed the pair held when
-   * the run began, it did: `removed` (restore puts it back). Elsewhere it
-   * cannot be known, and the row says so.
+   * The answer named some IDs. A batch's refusal may be settled by reading
+   * what its label or user holds (see #settled): at first when that costs no
+   * more pages than the rows named; once non-members are known to be among
+   * them (refused again, or its label's refusals already read so), whatever
+   * it costs (one page per row at most). Else the named rows are explained by
+   * reads and the rest sent again at once.
    */
-  #lostAnswer(f: Finished): Finished[] {
-    const held = (row: number): boolean => this.#heldAtStart.held(row) === true;
-    const removed = f.rows.filter(held);
-    const unknown = f.rows.filter((r) => !held(r));
-    const out: Finished[] = [
-      { ...f, rows: removed, status: 'removed', message: `removed by this run: the pair was held when the run began, a read shows it is not now, and Zoho's answer to this run's call was lost (then: ${f.message})` },
-      { ...f, rows: unknown, message: `${f.message}; an earlier call for it got no answer${this.#o.resumed ? ' (or was in flight when a run was killed)' : ''}, so it may have removed it (restore adds back only rows marked removed)` },
-    ];
-    return out.filter((x) => x.rows.length > 0);
+  async #exclude(work: Work, named: number[], error: ZohoApiError): Promise<void> {
+    const refusal = refusalOf(error);
+    const again = this.#nonMembersLikely(work);
+    if (await this.#settled(work, refusal, again ? work.batch.rows.length : named.length, again)) return;
+    const rest = without(work.batch, new Set(named), '.r').rows;
+    this.#o.onEvent?.({ type: 'split', batchId: work.batch.id, reason: 'named', parts: 2 });
+    const unsent = this.#resend(work, rest, '.r', refusal);
+    const { finished } = await this.#explainer.explain(work, named, refusal);
+    this.#s.settle(work, [...finished, ...unsent]);
+  }
+
+  /** Refused again after a resend, or its label (user) already refused a non-member this run: reading each row beats splitting. */
+  #nonMembersLikely(work: Work): boolean {
+    return work.lineage.resends > 0 || this.#explainer.refusedNonMembers(work);
   }
 
   /**
-   * An unclear refusal. One row: reads explain it. More: what is learned about
-   * this kind of refusal decides: about IDs, split it (within the budget);
-   * about the request, fail it without splitting; not known yet, split once
-   * to learn, while the others refused so wait for the lesson.
+   * Settles a refused batch from one read of what its target holds
+   * (Explainer.settle), and sends the rows read held once more. Not for rows
+   * read held already (refused again, they are judged as before: no loop).
+   */
+  async #settled(work: Work, refusal: Refusal, maxPages: number, perRow: boolean): Promise<boolean> {
+    if (work.readHeld) return false;
+    const settled = await this.#explainer.settle(work, refusal, maxPages, perRow);
+    if (!settled) return false;
+    this.#learned(work, 'success');
+    const unsent = this.#resend(work, settled.held, '.h', refusal, true);
+    this.#s.settle(work, [...settled.finished, ...unsent]);
+    return true;
+  }
+
+  /**
+   * Sends rows of a refused work again, as a part of it. The first resend of
+   * a planned batch's rows (of any part of it) is free, later ones come from
+   * the split budget: so refusals add at most one call per planned batch
+   * besides that budget, never one per refused ID. Returns the rows' outcome
+   * when the budget is spent (not sent).
+   */
+  #resend(work: Work, rows: ArrayLike<number>, suffix: string, refusal: Refusal, readHeld?: boolean): Finished[] {
+    if (rows.length === 0) return [];
+    const charged = work.lineage.resends > 0;
+    if (charged && this.#splitCalls + 1 > this.#splitBudget) {
+      const message = `${refusal.message}; not sent again: this run's budget for isolating refused IDs (${this.#splitBudget} extra calls) is spent; --resume tries again`;
+      return [{ rows: Array.from(rows), status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }];
+    }
+    if (charged) this.#splitCalls += 1;
+    work.lineage.resends += 1;
+    const part = partOf(work, { ...work.batch, id: `${work.batch.id}${suffix}`, rows: Uint32Array.from(rows) });
+    if (readHeld) part.readHeld = true;
+    this.#s.adopt(part);
+    this.#s.enqueue(part, 1);
+    return [];
+  }
+
+  /**
+   * An unclear refusal. One row: reads explain it. More: a read of what its
+   * label (when that takes no more pages than its rows) or user holds may
+   * settle it (#settled). Else what is learned about this kind of refusal
+   * decides: about IDs, split it (within the budget); about the request, fail
+   * it without splitting; not known yet, split once to learn, while the
+   * others refused so wait for the lesson.
    */
   async #unclear(work: Work, error: ZohoApiError): Promise<void> {
     const refusal = refusalOf(error);
+    const rows = work.batch.rows.length;
+    if (rows > 1 && this.#lessons.lesson(refusal.signature) !== 'systematic' && (await this.#settled(work, refusal, rows, this.#nonMembersLikely(work)))) return;
     const learning = work.learning;
     work.learning = undefined;
     if (work.batch.rows.length === 1) return this.#unclearRow(work, refusal, learning);
@@ -351,21 +395,29 @@ class Executor {
     const lesson = this.#lessons.lesson(refusal.signature);
     if (lesson === 'systematic') return this.#failSystematic(work, refusal);
     if (lesson === 'learning' || lesson === 'probing') return this.#lessons.park(refusal.signature, { work, error });
-    if (this.#splitCalls + 2 > this.#splitBudget) {
+    // A learning split may need a probe besides its halves: three calls from the budget.
+    const cost = lesson === undefined ? 3 : 2;
+    if (this.#splitCalls + cost > this.#splitBudget) {
       const message = `${refusal.message}; not split further to find the cause: this run's budget for isolating refused IDs (${this.#splitBudget} extra calls) is spent; --resume tries again`;
       return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }]);
     }
-    this.#splitCalls += 2;
+    this.#splitCalls += cost;
     if (lesson === undefined) this.#lessons.startLearning(refusal.signature);
     this.#split(work, halve(work.batch), 'unclear', lesson === undefined ? refusal.signature : undefined);
   }
 
-  /** One row refused unclearly: reads explain it, and teach a learning split what the refusal was about. */
+  /**
+   * One row refused unclearly: reads explain it, and teach a learning split
+   * what the refusal was about. Only reads showing the pair as the call
+   * needed it (so the refusal is not about it) count toward the systematic
+   * stop: a row left unexplained (the reads budget spent, a read failed)
+   * shows nothing about the request.
+   */
   async #unclearRow(work: Work, refusal: Refusal & { signature: string }, learning: string | undefined): Promise<void> {
-    const { finished, aboutIds } = await this.#explain(work, [...work.batch.rows], refusal);
+    const { finished, aboutIds } = await this.#explainer.explain(work, [...work.batch.rows], refusal);
     this.#s.settle(work, finished);
-    if (learning !== undefined) this.#teach(learning, learning === refusal.signature ? (aboutIds ? 'success' : 'same') : 'other');
-    if (!aboutIds) this.#countSystematic(refusal);
+    if (learning !== undefined) this.#teach(learning, learning !== refusal.signature || aboutIds === undefined ? 'other' : aboutIds ? 'success' : 'same');
+    if (aboutIds === false) this.#countSystematic(refusal);
   }
 
   /** A learning half ended its first way: record it, and act on the lesson once learned. */
@@ -385,7 +437,7 @@ class Executor {
       // The rest of a probed half was refused only with the probe's row. About IDs: one row goes again
       // alone (reading it would judge a call never made); several are split, each half sent as it is.
       if (p.resend && learned.lesson === 'ids' && p.work.batch.rows.length === 1) this.#s.enqueue(p.work, 1);
-      else this.#background(this.#unclear(p.work, p.error));
+      else this.#background(p.work, this.#unclear(p.work, p.error));
     }
   }
 
@@ -425,7 +477,7 @@ class Executor {
     if (next.do === 'trial') this.#s.enqueue(work, 1);
     if (next.do === 'judge') {
       this.#placed(work, false);
-      this.#background(this.#judge(work, next.error));
+      this.#background(work, this.#judge(work, next.error));
     }
     return true;
   }
@@ -439,16 +491,28 @@ class Executor {
       if (settled.in === 'query') {
         held.work.query = true;
         this.#s.enqueue(held.work, 1);
-      } else this.#background(this.#judge(held.work, held.error));
+      } else this.#background(held.work, this.#judge(held.work, held.error));
     }
   }
 
-  /** Runs a decision started outside a queued call; a bug in it stops the run and is reported at its end. */
-  #background(decision: Promise<void>): void {
+  /** Runs a decision about `work` started outside a queued call; what it throws stops the run (#thrown). */
+  #background(work: Work, decision: Promise<void>): void {
     decision.catch((e: unknown) => {
-      this.#fatal ??= e;
-      this.halt('interrupted', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+      this.#thrown(e);
+      if (!work.done) this.#s.settleStopped(work);
     });
+  }
+
+  /**
+   * A decision threw: a read to explain a refusal was refused for the
+   * credentials or the credits (the reads tolerate anything else), which
+   * stops the run so; anything else is a bug, reported at the end.
+   */
+  #thrown(error: unknown): void {
+    const stop = error instanceof ZdlabelsError ? stopFor(error, 'a read to explain a refusal failed') : undefined;
+    if (stop && stop.reason !== 'unchecked') return this.halt(stop.reason, stop.message, stop.retryAfterSeconds);
+    this.#fatal ??= error;
+    this.halt('interrupted', `internal error: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

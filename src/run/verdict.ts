@@ -74,10 +74,12 @@ export function judgeRefusal(e: ZohoApiError, batch: SentBatch): RefusalVerdict 
 
 /**
  * A refusal's signature: calls refused "the same way" share it. IDs (digit
- * runs) are blanked so the same refusal of different batches matches.
+ * runs) are blanked so the same refusal of different batches matches, and a
+ * field error repeated for several IDs counts once (a 422 naming every
+ * refused ID names as many as the batch holds).
  */
 export function refusalSignature(e: ZohoApiError): string {
-  const fields = (e.fieldErrors ?? []).map((f) => `${(f.fieldName ?? '').replace(/\d+/g, '#')}:${f.errorType ?? ''}`).join(',');
+  const fields = [...new Set((e.fieldErrors ?? []).map((f) => `${(f.fieldName ?? '').replace(/\d+/g, '#')}:${f.errorType ?? ''}`))].join(',');
   return `${e.status ?? '-'} ${e.errorCode ?? ''} ${e.detail.replace(/\d+/g, '#')} ${fields}`.trim();
 }
 

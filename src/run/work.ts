@@ -27,6 +27,14 @@ export interface Work {
   query?: boolean | undefined;
   /** The path's label or user was read and exists: a 404 is about the body. */
   pathExists?: boolean | undefined;
+  /**
+   * Shared by a planned batch and every part of it: the times its rows were
+   * sent again after a refusal that named some or was settled by reads (the
+   * first is free; later ones come from the run's split budget).
+   */
+  lineage: { resends: number };
+  /** Its rows were read held after a refusal: refused again, it is not settled by reading again. */
+  readHeld?: boolean | undefined;
   /** This work is one half of the split that is learning what a refusal signature means. */
   learning?: string | undefined;
   family?: Family | undefined;
@@ -34,7 +42,7 @@ export interface Work {
   done?: boolean | undefined;
 }
 
-export const newWork = (batch: Batch, family?: Family): Work => ({ batch, attempts: 0, retries: 0, tooMany: 0, family });
+export const newWork = (batch: Batch, family?: Family): Work => ({ batch, attempts: 0, retries: 0, tooMany: 0, lineage: { resends: 0 }, family });
 
 /** A part of `parent` (after a split): it inherits the attempts made so far and the family. */
 export const partOf = (parent: Work, batch: Batch): Work => ({
@@ -48,5 +56,7 @@ export const partOf = (parent: Work, batch: Batch): Work => ({
   mayHaveApplied: parent.mayHaveApplied,
   query: parent.query,
   pathExists: parent.pathExists,
+  lineage: parent.lineage,
+  readHeld: parent.readHeld,
   family: parent.family,
 });

@@ -10,13 +10,26 @@ interface Listed {
   index: number;
 }
 
-/** The listed users that exist; with `unknownUserInBatch: reject`, a 422 naming the first that does not. */
+/**
+ * A 422 refusing the listed users at `refused` (at least one): with an errors
+ * array it names the first of them, or every one (`namesRefused`); without
+ * one, words only, as for any 422.
+ */
+function refuseListed(ctx: RouteContext, refused: Listed[], message: (u: Listed) => string, words?: string): Answer {
+  const named = ctx.knobs.namesRefused === 'all' ? refused : refused.slice(0, 1);
+  const first = refuse(ctx, `/userIds/${named[0]!.index}`, 'invalid', message(named[0]!), words);
+  if (named.length === 1 || ctx.knobs.errorsArray === 'without') return first;
+  const errors = named.map((u) => ({ fieldName: `/userIds/${u.index}`, errorType: 'invalid', errorMessage: message(u) }));
+  return { ...first, body: { ...(first.body as object), errors } };
+}
+
+/** The listed users that exist; with `unknownUserInBatch: reject`, a 422 naming those that do not. */
 function knownUsers(ctx: RouteContext, ids: string[]): Listed[] | Answer {
-  const known: Listed[] = [];
-  for (const [index, id] of ids.entries()) {
-    if (ctx.state.users.has(id)) known.push({ id, index });
-    // Zoho refuses the whole batch when any ID is bad: nothing is applied.
-    else if (ctx.knobs.unknownUserInBatch === 'reject') return refuse(ctx, `/userIds/${index}`, 'invalid', `user ${id} does not exist`);
+  const listed = ids.map((id, index) => ({ id, index }));
+  const known = listed.filter((u) => ctx.state.users.has(u.id));
+  // Zoho refuses the whole batch when any ID is bad: nothing is applied.
+  if (known.length < listed.length && ctx.knobs.unknownUserInBatch === 'reject') {
+    return refuseListed(ctx, listed.filter((u) => !ctx.state.users.has(u.id)), (u) => `user ${u.id} does not exist`);
   }
   return known;
 }
@@ -24,10 +37,10 @@ function knownUsers(ctx: RouteContext, ids: string[]): Listed[] | Answer {
 /** With `nonMember` 404 or 422, a listed user who does not hold the label refuses the whole call. */
 function nonMemberRefusal(ctx: RouteContext, label: EmLabel, listed: Listed[]): Answer | undefined {
   if (ctx.knobs.nonMember === 'success') return undefined;
-  const outsider = listed.find((u) => !ctx.state.has(label.id, u.id));
-  if (!outsider) return undefined;
+  const outsiders = listed.filter((u) => !ctx.state.has(label.id, u.id));
+  if (outsiders.length === 0) return undefined;
   if (ctx.knobs.nonMember === '404') return error(404, 'RESOURCE_NOT_FOUND', NOT_ASSOCIATED);
-  return refuse(ctx, `/userIds/${outsider.index}`, 'invalid', NOT_ASSOCIATED, NOT_ASSOCIATED);
+  return refuseListed(ctx, outsiders, () => NOT_ASSOCIATED, NOT_ASSOCIATED);
 }
 
 /** The checks both label writes make; the label and the existing listed users when all pass. */
