@@ -73,7 +73,6 @@ export async function prune(options: PruneOptions, io: Io): Promise<number> {
     await checkOutputs(out, { resume: false, inputs, resumeHint, also });
     selection = await planRemovals(client, labels, rules, keep, options, { ...files, resumeHint }, io);
   } else await checkOutputs(out, { resume: true, inputs: [...inputs, files.plan], resumeHint });
-  const only = selection?.labels.length === 1 ? selection.labels[0] : undefined;
   const { exitCode } = await runFlow(
     {
       command: 'prune',
@@ -85,7 +84,7 @@ export async function prune(options: PruneOptions, io: Io): Promise<number> {
       outputsChecked: true,
       rowsHeldAtStart: true,
       readCredits: client.meter.spent,
-      knownMembers: only && { labelId: only.label.id, userIds: new Set(only.members.map((m) => m.userId)) },
+      knownMembers: selection && new Map(selection.labels.map((l) => [l.label.id, new Set(l.members.map((m) => m.userId))])),
       confirm: options.yes ? undefined : (plan, pending) => confirm(io, `Remove ${pending} memberships (${describeRules(rules)}) from ${labels.length} label(s) in ${plan.batches.length} calls?`),
       resumeHint,
       notes: selection ? selectionNotes(selection, rules) : [],

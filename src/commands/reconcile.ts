@@ -87,7 +87,7 @@ export async function reconcile(options: ReconcileOptions, io: Io): Promise<numb
       client,
       outputsChecked: true,
       rowsHeldAtStart: true,
-      knownMembers: members.length > 0 ? { labelId: options.label, userIds: new Set(members.map((m) => m.userId)) } : undefined,
+      knownMembers: members.length > 0 ? new Map([[options.label, new Set(members.map((m) => m.userId))]]) : undefined,
       confirm: options.yes ? undefined : (_plan, pending) => confirm(io, `Remove ${pending} users who are not on the keep list from label ${name}?`),
       resumeHint: where.resumeHint,
       notes: members.length > 0 ? [`reconcile ${name}: ${members.length} members, ${keep.size} on the keep list; nobody is ever added`] : [],

@@ -10,6 +10,8 @@ import { runFlags, runOptionsFrom, validateRunOptions, withOptions } from './opt
 export interface RemoveOptions extends RunOptions {
   input: string;
   out?: string | undefined;
+  /** Check every row's user among its label's members before sending (non-members end not_member, unsent). */
+  checkMembers?: boolean | undefined;
 }
 
 /** `<input>.results.csv` beside the input. */
@@ -27,7 +29,8 @@ export async function remove(options: RemoveOptions, io: Io): Promise<number> {
   // Where it writes is checked before the input is even read.
   await checkOutputs(out, { resume: options.resume, inputs: [input], resumeHint });
   const read = await readInput(input);
-  const looked = read.lookups.length === 0 ? { rows: sourceOf(read) } : await lookUp(read, options, { out, resumeHint }, io);
+  const checkMembers = options.checkMembers === true;
+  const looked = read.lookups.length === 0 && !checkMembers ? { rows: sourceOf(read) } : await lookUp(read, options, { out, resumeHint, checkMembers }, io);
   const { exitCode } = await runFlow({ command: 'remove', action: 'remove', out, options, resumeHint, outputsChecked: true, ...looked }, io);
   return exitCode;
 }
@@ -36,10 +39,10 @@ export const removeCommand = commandModule({
   command: 'remove <input>',
   describe: 'Remove users from labels: one user (ID or email) and label (ID or name) per CSV row',
   builder: (y) =>
-    withOptions(y, [...runFlags, 'by', 'max-removals', 'help-center-id', 'verify']).positional('input', {
+    withOptions(y, [...runFlags, 'by', 'max-removals', 'help-center-id', 'verify', 'check-members']).positional('input', {
       type: 'string',
       demandOption: true,
       describe: 'CSV with user_id (or email) and label_id (or label) columns',
     }),
-  handler: (a) => choose(a, (io) => remove({ input: a.input, out: a.out, ...runOptionsFrom(a) }, io)),
+  handler: (a) => choose(a, (io) => remove({ input: a.input, out: a.out, checkMembers: a['check-members'], ...runOptionsFrom(a) }, io)),
 });

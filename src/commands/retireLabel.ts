@@ -43,12 +43,12 @@ export async function retireLabel(options: RetireLabelOptions, io: Io): Promise<
   const client = clientFor(io, options);
   const label = await findLabel(client, options.label);
   const name = labelTitle(label);
-  let knownMembers: { labelId: string; userIds: Set<string> } | undefined;
+  let knownMembers: Map<string, Set<string>> | undefined;
   if (!resume) {
     const members = await labelMembers(client, options.label);
     await refuseLosingMembers(snapshot, options.snapshot === undefined ? '--out' : '--snapshot', members, resumeHint);
     await writeMembers(snapshot, members);
-    knownMembers = { labelId: options.label, userIds: new Set(members.map((m) => m.userId)) };
+    knownMembers = new Map([[options.label, new Set(members.map((m) => m.userId))]]);
     log.say(`snapshot: ${members.length} members of ${name} written to ${snapshot}`);
   }
   const { exitCode } = await runFlow(

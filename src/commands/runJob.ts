@@ -31,7 +31,7 @@ function runAction(j: Job, options: RunOptions, expand: (t: string | undefined) 
   const out = expand(j.out);
   switch (j.action) {
     case 'remove':
-      return remove({ input: j.input, out, ...options }, io);
+      return remove({ input: j.input, out, checkMembers: j.checkMembers ?? false, ...options }, io);
     case 'retire-label':
       return retireLabel({ label: j.label, yes: j.yes ?? false, out, snapshot: expand(j.snapshot), ...options }, io);
     case 'reconcile':

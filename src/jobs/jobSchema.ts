@@ -83,6 +83,10 @@ export const jobSchema = {
     retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries of a call that failed for a passing reason (5xx, network, timeout), at most 100.' },
     dryRun: { type: 'boolean' },
     verify: { type: 'boolean' },
+    checkMembers: {
+      type: 'boolean',
+      description: "remove: read each label's members first; a row whose user is not one ends not_member, unsent (so restore puts back exactly who held the label).",
+    },
     maxRemovals: { type: 'integer', minimum: 0 },
     helpCenterId: { type: 'string', ...zohoId },
     yes: { type: 'boolean', description: 'retire-label, reconcile: do not ask (unattended runs must say so).' },
@@ -115,26 +119,26 @@ export const jobSchema = {
     }),
     when('retire-label', {
       required: ['label'],
-      properties: refuses('input', 'labels', 'allLabels', 'keep', 'check', 'status', 'inactiveSince', 'inactiveFor'),
+      properties: refuses('input', 'labels', 'allLabels', 'keep', 'check', 'status', 'inactiveSince', 'inactiveFor', 'checkMembers'),
     }),
     when('reconcile', {
       required: ['label', 'keep'],
-      properties: refuses('input', 'labels', 'allLabels', 'snapshot', 'status', 'inactiveSince', 'inactiveFor'),
+      properties: refuses('input', 'labels', 'allLabels', 'snapshot', 'status', 'inactiveSince', 'inactiveFor', 'checkMembers'),
     }),
     when('restore', {
       required: ['input'],
-      properties: refuses('label', 'labels', 'allLabels', 'keep', 'snapshot', 'check', 'by', 'maxRemovals', 'yes', 'status', 'inactiveSince', 'inactiveFor'),
+      properties: refuses('label', 'labels', 'allLabels', 'keep', 'snapshot', 'check', 'by', 'maxRemovals', 'yes', 'status', 'inactiveSince', 'inactiveFor', 'checkMembers'),
     }),
     when('export', {
       properties: {
         ...refuses('input', 'label', 'keep', 'snapshot', 'check', 'by', 'maxRemovals', 'yes', 'dryRun', 'verify'),
-        ...refuses('batchSize', 'retries', 'concurrency', 'guard', 'reserveCredits', 'maxCalls', 'status', 'inactiveSince', 'inactiveFor'),
+        ...refuses('batchSize', 'retries', 'concurrency', 'guard', 'reserveCredits', 'maxCalls', 'status', 'inactiveSince', 'inactiveFor', 'checkMembers'),
         labels: { items: zohoId },
       },
       oneOf: labelsOrAll,
     }),
     when('prune', {
-      properties: refuses('input', 'label', 'snapshot', 'check', 'by'),
+      properties: refuses('input', 'label', 'snapshot', 'check', 'by', 'checkMembers'),
       oneOf: labelsOrAll,
       anyOf: [{ required: ['status'] }, { required: ['inactiveSince'] }, { required: ['inactiveFor'] }],
       not: { required: ['inactiveSince', 'inactiveFor'] },

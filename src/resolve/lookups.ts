@@ -19,6 +19,8 @@ export type LookedUp = Pick<FlowSpec, 'knownMembers' | 'readCredits'> & { rows: 
 interface Where {
   out: string;
   resumeHint: string;
+  /** --check-members: every row's user is checked among its label's members before anything is sent. */
+  checkMembers: boolean;
 }
 
 /** A resumed run reads the first run's plan: by now the users it removed are no longer members to find by email. */
@@ -54,10 +56,11 @@ export async function lookUp(input: InputRows, options: RunOptions, where: Where
   const client = clientForLookups(input, options, io);
   if (options.resume && existsSync(journal)) return { rows: await fromPlan(input, plan, where, io), client, readCredits: 0 };
   await checkOutputs(where.out, { resume: options.resume, inputs: [input.source.path], resumeHint: where.resumeHint, also: [{ path: plan, option: '--out', what: 'the looked-up rows' }] });
-  const r = await resolveRows(input, client, { helpCenterId: options.helpCenterId, concurrency: options.concurrency });
+  const r = await resolveRows(input, client, { helpCenterId: options.helpCenterId, concurrency: options.concurrency, checkMembers: where.checkMembers });
   await writePlan(plan, r.rows);
   const { calls, spent } = client.meter;
-  loggerFor(io).say(`looked up ${r.looked.labelNames} label name(s) and ${r.looked.emails} email row(s) with ${calls} read(s), ${spent} credit(s); the rows as resolved: ${plan}`);
-  const [only] = r.members.size === 1 ? [...r.members] : [];
-  return { rows: r.rows, client, readCredits: spent, knownMembers: only && { labelId: only[0], userIds: new Set(only[1].map((m) => m.userId)) } };
+  const checked = where.checkMembers ? ` and checked ${r.looked.checked} row(s) among their labels' members` : '';
+  loggerFor(io).say(`looked up ${r.looked.labelNames} label name(s) and ${r.looked.emails} email row(s)${checked} with ${calls} read(s), ${spent} credit(s); the rows as resolved: ${plan}`);
+  const knownMembers = new Map([...r.members].map(([id, list]) => [id, new Set(list.map((m) => m.userId))]));
+  return { rows: r.rows, client, readCredits: spent, knownMembers };
 }

@@ -10,9 +10,14 @@ import { RowTableBuilder } from '../rows/table.js';
 import { TextColumnBuilder } from '../rows/textColumn.js';
 import type { Status } from '../rows/types.js';
 
+/** The plan's column saying a row was read held before the first write (`yes`): a resumed run keeps that evidence. */
+const HELD = 'held_at_start';
+
 /** Writes the looked-up rows in the results file's format: what a dry run would report, rows to send as `planned`. */
 export async function writePlan(path: string, rows: RowSource): Promise<void> {
-  await writeResults(path, rows.table, rows.outcomes, { extra: rows.extra, pendingAs: 'planned' });
+  const held = new TextColumnBuilder(HELD);
+  for (let i = 0; i < rows.table.size; i += 1) held.add(rows.heldAtStart?.[i] === 1 ? 'yes' : '');
+  await writeResults(path, rows.table, rows.outcomes, { extra: [...(rows.extra ?? []), held.finish()], pendingAs: 'planned' });
 }
 
 /** Statuses a plan may hold: `planned` (to send) and those decided before sending. */
@@ -26,12 +31,15 @@ export async function readPlan(path: string, source: RowSource['source']): Promi
   const builder = new RowTableBuilder();
   const presets: Preset[] = [];
   const extras = new Map<number, TextColumnBuilder>();
+  const held: number[] = [];
+  let heldAt = -1;
   const bad = (line: number, why: string) => new InputError(path, line, `${why}: not a plan zdlabels wrote; run without --resume and with another --out`);
   await forEachRecord(path, { row: 'row', userid: 'user_id', labelid: 'label_id', status: 'status', message: 'message' }, (cells, line, { index, headers }) => {
     if (builder.size === 0) {
       // What the input said (email, label name) comes back as the same extra columns.
       headers.forEach((h, at) => {
         if (columnKey(h) === 'email' || columnKey(h) === 'label') extras.set(at, new TextColumnBuilder(columnKey(h)));
+        if (h.trim() === HELD) heldAt = at;
       });
     }
     const row = builder.size;
@@ -42,8 +50,11 @@ export async function readPlan(path: string, source: RowSource['source']): Promi
     if (status === 'planned' && !('id' in checkIdCell('user_id', user) && 'id' in checkIdCell('label_id', label))) throw bad(line, 'a planned row without valid IDs');
     builder.add(user, label, line);
     for (const [at, column] of extras) column.add(cells[at] ?? '');
+    if (heldAt >= 0 && cells[heldAt] === 'yes') held.push(row);
     if (status !== 'planned') presets.push({ row, status, message: cells[index.message!] ?? '' });
   });
   const table = builder.finish();
-  return { table, outcomes: outcomesFor(table, [], presets), source, extra: [...extras.values()].map((c) => c.finish()) };
+  const heldAtStart = new Uint8Array(table.size);
+  for (const row of held) heldAtStart[row] = 1;
+  return { table, outcomes: outcomesFor(table, [], presets), source, extra: [...extras.values()].map((c) => c.finish()), heldAtStart };
 }

@@ -14,10 +14,10 @@ import { indexLabels, matchLabel, type LabelMatch } from './labelNames.js';
 
 export interface Resolution {
   rows: RowSource;
-  /** Every label whose members were read, with its members then. */
+  /** Every label whose members were read (before any write), with its members then. */
   members: Map<string, MemberRow[]>;
   /** What was looked up, for the log. */
-  looked: { labelNames: number; emails: number };
+  looked: { labelNames: number; emails: number; checked: number };
 }
 
 /** What the resolution decided, row by row: the IDs it found (-1: none), problems and outcomes. */
@@ -28,6 +28,8 @@ interface Decisions {
   label: Int32Array;
   problems: Problem[];
   presets: Preset[];
+  /** 1: the row's pair was read held (its user among its label's members). */
+  held: Uint8Array;
 }
 
 const found = (d: Decisions, side: Int32Array, row: number): string | undefined => (side[row]! < 0 ? undefined : d.ids.value(side[row]!));
@@ -96,7 +98,10 @@ async function resolveEmails(input: InputRows, client: ZohoClient, names: Map<st
       const email = textOf(input.email!, row);
       const ids = byEmail?.get(emailKey(email)) ?? [];
       if (byEmail === undefined) d.presets.push({ row, status: 'not_found', message: `${shown} does not exist (reading its members answered 404)` });
-      else if (ids.length === 1) d.user[row] = d.ids.intern(ids[0]!);
+      else if (ids.length === 1) {
+        d.user[row] = d.ids.intern(ids[0]!);
+        d.held[row] = 1; // found among the label's members
+      }
       else if (ids.length === 0) d.presets.push({ row, status: 'not_member', message: `${email} is not among the ${read.get(labelId)!.length} members of ${shown}: nothing to remove` });
       else d.problems.push({ row, message: `${email} is the email of ${ids.length} members of ${shown} (${ids.join(', ')}): use user_id` });
     }
@@ -105,21 +110,57 @@ async function resolveEmails(input: InputRows, client: ZohoClient, names: Map<st
 }
 
 /**
+ * `--check-members`: every row with both IDs whose user was not found among
+ * its label's members already, checked among them (each label read once, the
+ * ones the emails read not again). A user who is not a member is `not_member`
+ * and never sent; a label that does not exist, `not_found`. So a row sent was
+ * held when the run began: `removed` then means a removal, and restore puts
+ * back only who held the label.
+ */
+async function checkMembership(input: InputRows, client: ZohoClient, d: Decisions, read: Map<string, MemberRow[]>, concurrency: number): Promise<number> {
+  const invalid = new Set(input.invalid.map((p) => p.row));
+  const preset = new Set(d.presets.map((p) => p.row));
+  const byLabel = new Map<string, number[]>();
+  for (let row = 0; row < input.table.size; row += 1) {
+    if (d.held[row] === 1 || invalid.has(row) || preset.has(row)) continue;
+    const label = found(d, d.label, row) ?? labelIdOf(input.table, row);
+    if (label === '' || (found(d, d.user, row) ?? userIdOf(input.table, row)) === '') continue;
+    const same = byLabel.get(label);
+    if (same) same.push(row);
+    else byLabel.set(label, [row]);
+  }
+  const unread = [...byLabel.keys()].filter((id) => !read.has(id));
+  for (const [id, list] of await membersOfLabels(client, unread, concurrency)) if (list) read.set(id, list);
+  for (const [labelId, rows] of byLabel) {
+    const list = read.get(labelId);
+    const members = list && new Set(list.map((m) => m.userId));
+    for (const row of rows) {
+      const user = found(d, d.user, row) ?? userIdOf(input.table, row);
+      if (members === undefined) d.presets.push({ row, status: 'not_found', message: `label ${labelId} does not exist (reading its members answered 404)` });
+      else if (members.has(user)) d.held[row] = 1;
+      else d.presets.push({ row, status: 'not_member', message: `user ${user} is not among the ${members.size} members of label ${labelId} (read before any write): nothing to remove` });
+    }
+  }
+  return [...byLabel.values()].reduce((n, rows) => n + rows.length, 0);
+}
+
+/**
  * Resolves the rows of `input` that name a user by email or a label by name.
  * Label names: exact after trimming, without case, among the labels (of
  * `helpCenterId` when given). Emails: among the current members of the row's
  * label; an email that is not one is `not_member` (nothing to remove).
  */
-export async function resolveRows(input: InputRows, client: ZohoClient, options: { helpCenterId: string | undefined; concurrency: number }): Promise<Resolution> {
+export async function resolveRows(input: InputRows, client: ZohoClient, options: { helpCenterId: string | undefined; concurrency: number; checkMembers: boolean }): Promise<Resolution> {
   const size = input.table.size;
-  const d: Decisions = { ids: new Interner(), user: new Int32Array(size).fill(-1), label: new Int32Array(size).fill(-1), problems: [], presets: [] };
+  const d: Decisions = { ids: new Interner(), user: new Int32Array(size).fill(-1), label: new Int32Array(size).fill(-1), problems: [], presets: [], held: new Uint8Array(size) };
   const members = new Map<string, MemberRow[]>();
   const labels = await resolveLabels(input, client, options.helpCenterId, d);
   const emails = await resolveEmails(input, client, labels.names, d, members, options.concurrency);
+  const checked = options.checkMembers ? await checkMembership(input, client, d, members, options.concurrency) : 0;
   const builder = new RowTableBuilder();
   const t = input.table;
   for (let i = 0; i < t.size; i += 1) builder.add(found(d, d.user, i) ?? userIdOf(t, i), found(d, d.label, i) ?? labelIdOf(t, i), t.line[i]!);
   const table = builder.finish();
-  const rows: RowSource = { table, outcomes: outcomesFor(table, [...input.invalid, ...d.problems], d.presets), source: input.source, extra: extraOf(input) };
-  return { rows, members, looked: { labelNames: labels.count, emails } };
+  const rows: RowSource = { table, outcomes: outcomesFor(table, [...input.invalid, ...d.problems], d.presets), source: input.source, extra: extraOf(input), heldAtStart: d.held };
+  return { rows, members, looked: { labelNames: labels.count, emails, checked } };
 }

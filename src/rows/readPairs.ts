@@ -16,6 +16,8 @@ export interface RowSource {
   source: { path: string; sha256: string };
   /** What the rows said beside the IDs (an email, a label name), written again in the results. */
   extra?: readonly TextColumn[] | undefined;
+  /** 1 for a row whose pair was read held (among its label's members) before the run's first write. */
+  heldAtStart?: Uint8Array | undefined;
 }
 
 export interface Problem {

@@ -38,10 +38,12 @@ export interface ExecutorOptions {
   interrupted?: Promise<void> | undefined;
   /** Already stopped before the first call (the token refresh was refused): every row is deferred. */
   stoppedBefore?: Stop | undefined;
-  /** A label's members the command has just read: the guard need not read them again. */
-  knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
+  /** Labels' members the command read before any write (label → user IDs): the guard need not read them again, and they are evidence of who held what. */
+  knownMembers?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   /** Every row was a pair held when the run began (its rows came from member lists: retire-label, reconcile, prune). */
   rowsHeldAtStart?: boolean | undefined;
+  /** 1 for each row read held before the first write (an email found among members, --check-members); kept by a resumed run's plan. */
+  heldRows?: Uint8Array | undefined;
   /** A resumed run: a row the killed run had in flight may have been applied already. */
   resumed?: boolean | undefined;
 }

@@ -60,7 +60,8 @@ class Executor {
 
   constructor(options: ExecutorOptions, planCalls: number) {
     this.#o = options;
-    this.#heldAtStart = new HeldAtStart(options.table, options.rowsHeldAtStart === true);
+    this.#heldAtStart = new HeldAtStart(options.table, options.rowsHeldAtStart === true, options.heldRows);
+    for (const [labelId, members] of options.knownMembers ?? []) this.#heldAtStart.record('label', labelId, members, true);
     this.#learner = new ConcurrencyLearner(options.concurrency, { onEvent: (e) => options.onEvent?.(e) });
     this.#s = new Scheduler(this.#learner.level, {
       attempt: (work) => this.#attempt(work),

@@ -55,7 +55,7 @@ export interface FlowSpec {
   /** The command already checked the outputs (it wrote a snapshot or plan first). */
   outputsChecked?: boolean | undefined;
   /** A label's members the command has just read (the first-write guard then need not read them). */
-  knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
+  knownMembers?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   /** Every row is a pair that was held when the run began (read from member lists): evidence for a removal whose answer was lost. */
   rowsHeldAtStart?: boolean | undefined;
   /** Reads the command made before the flow (looking up names and emails, reading members), in credits: part of the plan's estimate. */

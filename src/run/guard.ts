@@ -22,7 +22,7 @@ export interface GuardHost {
   batchSize: number;
   helpCenterId: string | undefined;
   /** A label's members the command has just read (retire-label's snapshot, reconcile's): no need to read them again. */
-  knownMembers?: { labelId: string; userIds: ReadonlySet<string> } | undefined;
+  knownMembers?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   onEvent: (stage: string, message: string) => void;
   /** Sends one batch before anything else; resolves once it (and any part of it) is finished, with the rows it changed. */
   runBatch: (batch: Batch) => Promise<number>;
@@ -103,7 +103,8 @@ async function targets(host: GuardHost, plan: Plan, side: Side): Promise<{ batch
   if (side === 'user') return named;
   const sized = await Promise.all(
     named.map(async (t) => {
-      if (host.knownMembers?.labelId === t.target) return { ...t, size: host.knownMembers.userIds.size };
+      const known = host.knownMembers?.get(t.target);
+      if (known) return { ...t, size: known.size };
       const label = await retryRead(() => host.client.call('getLabel', { path: { labelId: t.target } })).catch(missing);
       return { ...t, size: label === undefined ? -1 : Number(label.count ?? Infinity) };
     }),
@@ -144,7 +145,8 @@ async function guardSide(host: GuardHost, plan: Plan, side: Side, done: Set<Batc
   for (const { batch, target } of await targets(host, plan, side)) {
     if (host.stopped()) return { ok: false, note: sentBatches === 0 ? 'the run stopped before the guard sent anything' : `the run stopped while the guard tried another ${side}` };
     if (sentBatches >= TRIES) break;
-    const known = side === 'label' && host.knownMembers?.labelId === target ? new Set(host.knownMembers.userIds) : undefined;
+    const read = side === 'label' ? host.knownMembers?.get(target) : undefined;
+    const known = read && new Set(read);
     const before = known ?? (await holdings(host, side, target).catch(missing));
     if (before === undefined) continue;
     host.held(side, target, before);

@@ -12,10 +12,13 @@ export class HeldAtStart {
   readonly #table: RowTable;
   /** Every row's pair was read held (retire-label, reconcile, prune: the rows come from member lists). */
   readonly #allHeld: boolean;
+  /** 1 for a row read held on its own (an email found among members, --check-members). */
+  readonly #rows: Uint8Array | undefined;
 
-  constructor(table: RowTable, allHeld: boolean) {
+  constructor(table: RowTable, allHeld: boolean, rows?: Uint8Array) {
     this.#table = table;
     this.#allHeld = allHeld;
+    this.#rows = rows;
   }
 
   /** `complete`: the read holds every membership of the target (a user's labels filtered to one help center do not). */
@@ -25,7 +28,7 @@ export class HeldAtStart {
 
   /** true: read held; false: read not held (its target's full holdings were read); undefined: not read. */
   held(row: number): boolean | undefined {
-    if (this.#allHeld) return true;
+    if (this.#allHeld || this.#rows?.[row] === 1) return true;
     const user = userIdOf(this.#table, row);
     const label = labelIdOf(this.#table, row);
     const members = this.#read.get(`label:${label}`);

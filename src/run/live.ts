@@ -65,6 +65,7 @@ async function send(spec: FlowSpec, plan: Plan, pending: number, journal: Journa
       stoppedBefore,
       knownMembers: spec.knownMembers,
       rowsHeldAtStart: spec.rowsHeldAtStart,
+      heldRows: rows.heldAtStart,
       resumed,
       interrupted: io.interrupted(),
       onFinished: (entry) => {
