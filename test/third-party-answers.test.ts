@@ -51,6 +51,7 @@ describe.each([200, 400] as const)('a refused refresh token answered with HTTP %
     const failed = results.filter((x) => x.status === 'failed');
     expect(failed.map((x) => x.user_id)).toEqual([u(8), u(9)]);
     expect(failed.every((x) => x.message.startsWith('not finished: sent 1 time(s)') && x.message.endsWith('--resume sends it again'))).toBe(true);
+    expect(failed.map((x) => x.message).filter((m) => m.includes('.;'))).toEqual([]); // a quoted sentence loses its full stop
     expect(held(emulator)).toEqual(pairs.slice(8));
     expect(emulator.calls.map((c) => c.status)).toEqual([204, 204, 204, 204, 401]);
   });

@@ -46,8 +46,9 @@ export function describeFailure(error: unknown): string {
     }
     return `HTTP ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}${error.detail ? ` "${error.detail}"` : ''}`;
   }
-  if (error instanceof BudgetError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+  // Other messages are sentences; they are quoted inside a row's message, so they lose their full stop.
+  const text = error instanceof BudgetError || error instanceof Error ? error.message : String(error);
+  return text.replace(/\.\s*$/, '');
 }
 
 /**
