@@ -159,13 +159,13 @@ describe('order and credits', () => {
     const plan = JSON.parse(dry.stdout) as { credits: { writes: number; reads: number } };
     expect(plan.credits.writes).toBe(4);
     expect(plan.credits.reads).toBeGreaterThan(0); // the first-write guard's reads
-    expect(dry.stderr).toContain('credits: the plan needs at least');
+    expect(dry.stderr).toContain('credits: the plan needs about');
     emulator.knobs.dailyCredits = 5000;
     const live = await cli(['remove', input, '--batch-size', '5', '--json', '--out', 'live.results.csv'], { env: emulator.env, cwd: dir });
     const s = JSON.parse(live.stdout) as { credits: { spent: number; remaining: number } };
     expect(s.credits.spent).toBe(emulator.knobs.creditsUsed);
     expect(s.credits.remaining).toBe(5000 - emulator.knobs.creditsUsed);
-    expect(live.stderr).toMatch(/credits: the plan needed at least \d+; this run's calls weighed \d+; \d+ left for the organization today/);
+    expect(live.stderr).toMatch(/credits: the plan needed about \d+; this run's calls weighed \d+; \d+ left for the organization today/);
     // a dry run that reads (retire-label reads the label) says what Zoho reported left
     const retire = await cli(['retire-label', '--label', C, '--dry-run'], { env: emulator.env, cwd: dir });
     expect(retire.stderr).toContain(`; Zoho says ${5000 - emulator.knobs.creditsUsed} are left for the organization today`);

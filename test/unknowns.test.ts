@@ -272,7 +272,7 @@ describe('the summary and the manifest say what the guard did', () => {
     const all = Array.from({ length: 10 }, (_, i) => [u(i), C] as [string, string]);
     const r = await cli(['remove', await writePairs(t.dir, all)], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('first-write guard: inconclusive (label: every batch tried takes all its target holds');
+    expect(r.stderr).toContain('first-write guard: inconclusive (by label: every batch tried takes all its target holds');
     expect(t.emulator.state.members.get(C)?.size).toBe(0);
   });
 

@@ -20,9 +20,10 @@ export const errorsShapeAdvice: Record<ErrorsShape, string> = {
 };
 
 const nonMemberByLabel: Record<NonMemberAnswer, string> = {
-  success: 'such a row ends removed, as Zoho says success (the answer cannot tell it held nothing; with --verify the pair is confirmed absent either way).',
-  '404': 'it reads whether the label and user exist and whether the user holds the label: that row ends not_member (proven by the read); a batch is split to isolate it and the rest are removed.',
-  '422': 'it isolates the refused user (named by the answer, or by splitting when nothing is named), reads that it does not hold the label (row not_member) and removes the rest.',
+  success:
+    "such a row ends not_member where the run read the label's members before writing (--check-members, an email lookup, the first-write guard's label), else removed, as Zoho says success (the answer cannot tell it held nothing); pass --check-members so that removed means held and restore puts back only who held the label.",
+  '404': "a refusal naming nobody is settled by one read of the label's members (or, for a big label, each user's labels): rows not held end not_member (proven by the read), the held rows are sent again and removed; no row is peeled off one call at a time.",
+  '422': "the rows it names are explained by reads (not_member when the user does not hold the label); if the rest is refused again, one read of the label's members settles the whole batch; the held rows are removed.",
   other: `it treats the answer as unclear: it isolates the row, explains it by reads (not_member when the user does not hold the label), else ${RESUMABLE}.`,
   'not observed': 'it explains any refused row by reads before giving it a final status.',
 };

@@ -59,8 +59,11 @@ export async function lookUp(input: InputRows, options: RunOptions, where: Where
   const r = await resolveRows(input, client, { helpCenterId: options.helpCenterId, concurrency: options.concurrency, checkMembers: where.checkMembers });
   await writePlan(plan, r.rows);
   const { calls, spent } = client.meter;
-  const checked = where.checkMembers ? ` and checked ${r.looked.checked} row(s) among their labels' members` : '';
-  loggerFor(io).say(`looked up ${r.looked.labelNames} label name(s) and ${r.looked.emails} email row(s)${checked} with ${calls} read(s), ${spent} credit(s); the rows as resolved: ${plan}`);
+  const did = [
+    ...(r.looked.labelNames > 0 || input.lookups.length > 0 ? [`looked up ${r.looked.labelNames} label name(s) and ${r.looked.emails} email row(s)`] : []),
+    ...(where.checkMembers ? [`checked ${r.looked.checked} row(s) among their labels' members`] : []),
+  ];
+  loggerFor(io).say(`${did.join(' and ')} with ${calls} read(s), ${spent} credit(s); the rows as resolved: ${plan}`);
   const knownMembers = new Map([...r.members].map(([id, list]) => [id, new Set(list.map((m) => m.userId))]));
   return { rows: r.rows, client, readCredits: spent, knownMembers };
 }

@@ -167,7 +167,7 @@ async function guardSide(host: GuardHost, plan: Plan, side: Side, done: Set<Batc
     host.onEvent('inconclusive', `guard: the batch for ${side} ${target} removed nothing, so it proves nothing; trying another`);
   }
   const why = sentBatches === 0 && whole > 0 ? 'every batch tried takes all its target holds, so none could show Zoho taking more' : 'no guarded batch removed anything, so none proved anything';
-  return { ok: true, inconclusive: true, note: `${side}: ${why}` };
+  return { ok: true, inconclusive: true, note: `by ${side}: ${why}` };
 }
 
 /** The first-write guard for each side the plan writes through: a few reads per run, not per batch. */

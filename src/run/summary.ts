@@ -56,13 +56,13 @@ function creditsSpent(c: CreditReport): string {
     c.remaining !== undefined ? `; ${c.remaining} left for the organization today`
     : c.reported === false ? "; left for the organization: unknown (Zoho's answers did not report it)"
     : '';
-  return `credits: the plan needed at least ${c.writes + c.reads}; this run's calls weighed ${weighed}${left}`;
+  return `credits: the plan needed about ${c.writes + c.reads}; this run's calls weighed ${weighed}${left}`;
 }
 
 /** The human summary for stderr. */
 export function formatSummary(s: RunSummary): string {
   const parts = statuses.filter((k) => s.counts[k] > 0).map((k) => `${s.counts[k]} ${k}`);
-  const credits = `credits: the plan needs at least ${s.credits.writes + s.credits.reads} (${s.credits.writes} writes + ~${s.credits.reads} reads${s.credits.guardReads > 0 ? '; more if the label the guard lists is big: 3 per page of 50 members' : ''})`;
+  const credits = `credits: the plan needs about ${s.credits.writes + s.credits.reads} (${s.credits.writes} writes + ~${s.credits.reads} reads${s.credits.guardReads > 0 ? '; more if the label the guard lists is big: 3 per page of 50 members' : ''})`;
   const lines = [
     `${s.command}${s.dryRun ? ' (dry run: nothing was sent)' : ''}: ${s.rows} rows → ${parts.join(', ') || 'nothing to do'}`,
     s.dryRun
