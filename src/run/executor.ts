@@ -7,13 +7,13 @@ import type { MassActionResponse } from '../zoho/types.js';
 import { SystematicBreaker } from './breaker.js';
 import { Evidence, type Held, type Refusal } from './evidence.js';
 import { Explainer } from './explainer.js';
-import { runGuard, type GuardReport } from './guard.js';
+import { guardFirstWrite } from './guardHosting.js';
 import { HeldAtStart } from './heldAtStart.js';
 import { LabelIdsPlacement } from './labelIdsPlacement.js';
 import { Lessons, type HalfOutcome } from './learning.js';
 import { Scheduler } from './scheduler.js';
 import { membershipPagesFor, splitBudgetFor, type ExecutionResult, type ExecutorOptions } from './execution.js';
-import { describeFailure, stopFor, type StopReason } from './stop.js';
+import { describeFailure, stopFor, type Stop } from './stop.js';
 import { ConcurrencyLearner } from './throttle.js';
 import { judgeByUser, judgeRefusal, refusalSignature, type Finished, type RefusalVerdict, type SentBatch } from './verdict.js';
 import { partOf, type Work } from './work.js';
@@ -76,8 +76,20 @@ class Executor {
   async run(plan: Plan): Promise<ExecutionResult> {
     const skip = new Set<Batch>();
     this.#s.load(plan.batches, skip);
-    void this.#o.interrupted?.then(() => this.halt('interrupted', 'interrupted (Ctrl-C, SIGTERM, or the reader of the output went away): calls in flight finished, nothing more was sent'));
-    const guard = await this.#guard(plan, skip);
+    void this.#o.interrupted?.then(() => this.halt({ reason: 'interrupted', message: 'interrupted (Ctrl-C, SIGTERM, or the reader of the output went away): calls in flight finished, nothing more was sent' }));
+    if (this.#o.stoppedBefore) this.halt(this.#o.stoppedBefore); // a refused refresh, before anything was sent
+    const guard = await guardFirstWrite(
+      {
+        options: this.#o,
+        heldAtStart: this.#heldAtStart,
+        runBatch: (batch) => this.#s.runFamily(batch),
+        stopped: () => this.#s.stop !== undefined,
+        halt: (stop) => this.halt(stop),
+        bug: (error) => (this.#fatal ??= error),
+      },
+      plan,
+      skip,
+    );
     this.#s.start();
     await this.#s.finished;
     if (this.#fatal !== undefined) throw this.#fatal;
@@ -95,51 +107,9 @@ class Executor {
   }
 
   /** Stops sending: everything waiting is settled now, calls in flight finish. */
-  halt(reason: StopReason, message: string, retryAfterSeconds?: number): void {
+  halt({ reason, message, retryAfterSeconds }: Stop): void {
     const parked = [...this.#lessons.drain().map((p) => p.work), ...this.#labelIds.drain()];
     if (this.#s.halt({ reason, message, retryAfterSeconds }, parked)) this.#o.onEvent?.({ type: 'stop', reason, message });
-  }
-
-  /** The first-write guard, when it applies (or the stop a refused refresh made before anything was sent). */
-  async #guard(plan: Plan, skip: Set<Batch>): Promise<GuardReport> {
-    if (this.#o.stoppedBefore) {
-      const { reason, message, retryAfterSeconds } = this.#o.stoppedBefore;
-      this.halt(reason, message, retryAfterSeconds);
-    }
-    if (!this.#o.guard || this.#o.action !== 'remove' || plan.batches.length === 0 || this.#s.stop) {
-      const why = !this.#o.guard ? '--no-guard' : this.#o.action === 'add' ? 'adding needs none' : this.#s.stop ? 'the run stopped before its first write' : 'nothing to send';
-      return { ran: false, outcome: 'off', note: why };
-    }
-    try {
-      return await runGuard(
-        {
-          client: this.#o.client,
-          table: this.#o.table,
-          batchSize: this.#o.batchSize,
-          helpCenterId: this.#o.helpCenterId,
-          knownMembers: this.#o.knownMembers,
-          onEvent: (stage, message) => this.#o.onEvent?.({ type: 'guard', stage, message }),
-          runBatch: (batch) => this.#s.runFamily(batch),
-          stopped: () => this.#s.stop !== undefined,
-          halt: (message) => this.halt('guard', message),
-          held: (side, target, ids) => this.#heldAtStart.record(side, target, ids, side === 'label' || this.#o.helpCenterId === undefined),
-        },
-        plan,
-        skip,
-      );
-    } catch (error) {
-      // The guard's batches join `skip` before they are sent: a non-empty skip means one went out unchecked.
-      const sent = skip.size > 0 ? `its first batch was sent, but could not be checked: ` : '';
-      this.#haltOn(error, sent ? 'the first-write guard sent its first batch but could not read it back' : 'the first-write guard could not read what the first write would touch');
-      return { ran: true, outcome: 'error', note: `${sent}could not read: ${error instanceof Error ? error.message : String(error)}` };
-    }
-  }
-
-  /** Stops on an error outside a write's answer (the guard's reads); one not of ours is a bug, reported at the end. */
-  #haltOn(error: unknown, context: string): void {
-    if (!(error instanceof ZdlabelsError)) this.#fatal ??= error;
-    const stop = stopFor(error, context);
-    this.halt(stop.reason, stop.message, stop.retryAfterSeconds);
   }
 
   #ids(work: Work): string[] {
@@ -225,14 +195,14 @@ class Executor {
     if (error instanceof BudgetError) {
       work.attempts -= 1; // refused before sending
       this.#writes -= 1;
-      this.halt('credits', error.message);
+      this.halt({ reason: 'credits', message: error.message });
       return this.#s.settleStopped(work);
     }
     if (!(error instanceof ZohoApiError)) {
       if (!(error instanceof ZdlabelsError)) throw error;
       // Token refresh refused, or a token issued for another data centre: nothing more can be sent.
       work.last = describeFailure(error);
-      this.halt('auth', error.message);
+      this.halt({ reason: 'auth', message: error.message });
       return this.#s.settleStopped(work);
     }
     work.last = describeFailure(error);
@@ -255,7 +225,7 @@ class Executor {
       case 'retry':
         return this.#retry(work, error, v.free);
       case 'stop':
-        this.halt(v.reason, error.message, error.retryAfterSeconds);
+        this.halt({ reason: v.reason, message: error.message, retryAfterSeconds: error.retryAfterSeconds });
         return this.#s.settleStopped(work);
       case 'shrink':
         this.#cap = Math.max(1, Math.min(this.#cap ?? Infinity, Math.floor(work.batch.rows.length / 2)));
@@ -467,7 +437,7 @@ class Executor {
 
   #countSystematic(refusal: Refusal): void {
     const trip = this.#breaker.count(refusal);
-    if (trip !== undefined) this.halt('systematic', trip);
+    if (trip !== undefined) this.halt({ reason: 'systematic', message: trip });
   }
 
   /** By user, a refusal that may be about where `labelIds` go: see LabelIdsPlacement. Returns whether it took the work. */
@@ -511,9 +481,9 @@ class Executor {
    */
   #thrown(error: unknown): void {
     const stop = error instanceof ZdlabelsError ? stopFor(error, 'a read to explain a refusal failed') : undefined;
-    if (stop && stop.reason !== 'unchecked') return this.halt(stop.reason, stop.message, stop.retryAfterSeconds);
+    if (stop && stop.reason !== 'unchecked') return this.halt(stop);
     this.#fatal ??= error;
-    this.halt('interrupted', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    this.halt({ reason: 'interrupted', message: `internal error: ${error instanceof Error ? error.message : String(error)}` });
   }
 }
 
