@@ -2,9 +2,9 @@ import { BudgetError } from '../errors/BudgetError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
 import { halve, splitBatch, without, type Batch, type Plan } from '../plan/plan.js';
-import { labelIdOf, userIdOf } from '../rows/table.js';
 import type { MassActionResponse } from '../zoho/types.js';
 import { SystematicBreaker } from './breaker.js';
+import { keyOf, sendWork, sentOf } from './call.js';
 import { Evidence, type Held, type Refusal } from './evidence.js';
 import { Explainer } from './explainer.js';
 import { guardFirstWrite } from './guardHosting.js';
@@ -15,7 +15,7 @@ import { Scheduler } from './scheduler.js';
 import { membershipPagesFor, splitBudgetFor, type ExecutionResult, type ExecutorOptions } from './execution.js';
 import { describeFailure, stopFor, type Stop } from './stop.js';
 import { ConcurrencyLearner } from './throttle.js';
-import { judgeByUser, judgeRefusal, refusalSignature, type Finished, type RefusalVerdict, type SentBatch } from './verdict.js';
+import { judgeByUser, judgeRefusal, refusalSignature, type Finished, type RefusalVerdict } from './verdict.js';
 import { partOf, type Work } from './work.js';
 
 const refusalOf = (e: ZohoApiError): Refusal & { signature: string } => ({ http: e.status, code: e.errorCode, message: e.detail || e.message, signature: refusalSignature(e) });
@@ -112,19 +112,6 @@ class Executor {
     if (this.#s.halt({ reason, message, retryAfterSeconds }, parked)) this.#o.onEvent?.({ type: 'stop', reason, message });
   }
 
-  #ids(work: Work): string[] {
-    const { table } = this.#o;
-    return [...work.batch.rows].map((r) => (work.batch.by === 'label' ? userIdOf(table, r) : labelIdOf(table, r)));
-  }
-
-  #key(work: Work): string {
-    return work.batch.by === 'label' ? this.#o.table.labels.value(work.batch.key) : this.#o.table.users.value(work.batch.key);
-  }
-
-  #sent(work: Work): SentBatch {
-    return { by: work.batch.by, rows: work.batch.rows, ids: this.#ids(work) };
-  }
-
   /** One call and what follows from its answer. Never throws: a bug stops the run and is reported at its end. */
   async #attempt(work: Work): Promise<void> {
     try {
@@ -135,7 +122,7 @@ class Executor {
       this.#writes += 1;
       let answer: MassActionResponse | undefined;
       try {
-        answer = await this.#send(work);
+        answer = await sendWork(this.#o, work, this.#labelIds.inQuery);
       } catch (error) {
         return await this.#refused(work, error, inflight);
       }
@@ -148,21 +135,6 @@ class Executor {
     }
   }
 
-  #send(work: Work): Promise<MassActionResponse | undefined> {
-    const { client, action, helpCenterId } = this.#o;
-    const ids = this.#ids(work);
-    const key = this.#key(work);
-    if (work.batch.by === 'label') {
-      return client.call(action === 'add' ? 'addUsersToLabel' : 'removeUsersFromLabel', { path: { labelId: key }, body: { userIds: ids } }).then(() => undefined);
-    }
-    if (action === 'add') throw new TypeError('adding is planned by label only');
-    work.query ??= this.#labelIds.inQuery ? true : undefined;
-    const hc = helpCenterId === undefined ? {} : { helpCenterId };
-    return work.query
-      ? client.call('removeLabelsFromUser', { path: { userId: key }, query: { ...hc, labelIds: ids.join(',') }, body: undefined })
-      : client.call('removeLabelsFromUser', { path: { userId: key }, query: hc, body: { labelIds: ids } });
-  }
-
   async #answered(work: Work, answer: MassActionResponse | undefined): Promise<void> {
     this.#breaker.reset();
     this.#learned(work, 'success');
@@ -170,15 +142,15 @@ class Executor {
     if (work.batch.by === 'label') return this.#s.settle(work, this.#successes([{ rows, status: this.#o.action === 'add' ? 'added' : 'removed', http: 204 }]));
     this.#labelIds.answered = true;
     this.#placed(work, true);
-    const v = judgeByUser(answer, this.#sent(work));
+    const v = judgeByUser(answer, sentOf(this.#o.table, work));
     const only = v.refused[0];
     if (v.refused.length === 1 && only && only.rows.length === rows.length && rows.length > 1) {
       // Every label refused alike: nothing singles one out; treat it as an unclear refusal of the call.
-      const error = new ZohoApiError({ method: 'POST', path: `/api/v1/users/${this.#key(work)}/labels/remove`, status: only.http, errorCode: only.code, detail: only.message, kind: 'refused' });
+      const error = new ZohoApiError({ method: 'POST', path: `/api/v1/users/${keyOf(this.#o.table, work)}/labels/remove`, status: only.http, errorCode: only.code, detail: only.message, kind: 'refused' });
       return this.#judge(work, error);
     }
     const finished = this.#successes(v.finished);
-    this.#evidence.userAnswered(this.#key(work));
+    this.#evidence.userAnswered(keyOf(this.#o.table, work));
     // One read of the user's labels explains every label refused (not one per label).
     const held: Held | undefined = v.refused.length > 0 && this.#o.action === 'remove' ? await this.#explainer.userHoldings(work) : undefined;
     for (const group of v.refused) finished.push(...(await this.#explainer.explain(work, group.rows, { http: group.http, code: group.code, message: group.message }, held)).finished);
@@ -218,7 +190,7 @@ class Executor {
 
   /** Acts on a refusal (also one held back while the run learned what such refusals mean). */
   async #judge(work: Work, error: ZohoApiError): Promise<void> {
-    let v: RefusalVerdict = judgeRefusal(error, this.#sent(work));
+    let v: RefusalVerdict = judgeRefusal(error, sentOf(this.#o.table, work));
     if (v.do === 'check-path' && work.pathExists) v = { do: 'unclear' };
     if (v.do !== 'retry' && v.do !== 'unclear') this.#learned(work, 'other');
     switch (v.do) {
@@ -267,7 +239,7 @@ class Executor {
 
   /** A 404: one read tells whether the path's label or user is missing (every row not_found) or the 404 is about the body. */
   async #checkPath(work: Work, error: ZohoApiError): Promise<void> {
-    const key = this.#key(work);
+    const key = keyOf(this.#o.table, work);
     const exists = work.batch.by === 'label' ? await this.#evidence.labelExists(key) : await this.#evidence.userExists(key);
     if (!exists) {
       this.#learned(work, 'other');
