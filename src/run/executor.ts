@@ -49,7 +49,7 @@ class Executor {
   readonly #evidence: Evidence;
   readonly #explainer: Explainer;
   readonly #breaker = new SystematicBreaker();
-  readonly #labelIds = new LabelIdsPlacement();
+  readonly #labelIds: LabelIdsPlacement;
   readonly #splitBudget: number;
   #fatal: unknown;
   #writes = 0;
@@ -71,6 +71,11 @@ class Executor {
     this.#splitBudget = splitBudgetFor(planCalls);
     this.#evidence = new Evidence(options.client, { action: options.action, helpCenterId: options.helpCenterId, membershipPages: membershipPagesFor(planCalls) });
     this.#explainer = new Explainer(this.#evidence, { table: options.table, action: options.action, resumed: options.resumed === true, heldAtStart: this.#heldAtStart, stopped: () => this.#s.stop !== undefined });
+    this.#labelIds = new LabelIdsPlacement({
+      send: (work) => this.#s.enqueue(work, 1),
+      judge: (work, error) => this.#background(work, this.#judge(work, error)),
+      placed: (placement) => options.onEvent?.({ type: 'labelids', in: placement }),
+    });
   }
 
   async run(plan: Plan): Promise<ExecutionResult> {
@@ -140,8 +145,7 @@ class Executor {
     this.#learned(work, 'success');
     const rows = [...work.batch.rows];
     if (work.batch.by === 'label') return this.#s.settle(work, this.#successes([{ rows, status: this.#o.action === 'add' ? 'added' : 'removed', http: 204 }]));
-    this.#labelIds.answered = true;
-    this.#placed(work, true);
+    this.#labelIds.accepted(work);
     const v = judgeByUser(answer, sentOf(this.#o.table, work));
     const only = v.refused[0];
     if (v.refused.length === 1 && only && only.rows.length === rows.length && rows.length > 1) {
@@ -208,10 +212,10 @@ class Executor {
         return this.#exclude(work, v.rows, error);
       case 'request':
       case 'labelids-missing':
-        if (this.#tryQuery(work, error)) return;
+        if (this.#labelIds.tryQuery(work, error)) return;
         return this.#failSystematic(work, refusalOf(error));
       case 'unclear':
-        if (this.#tryQuery(work, error)) return;
+        if (this.#labelIds.tryQuery(work, error)) return;
         return this.#unclear(work, error);
     }
   }
@@ -410,32 +414,6 @@ class Executor {
   #countSystematic(refusal: Refusal): void {
     const trip = this.#breaker.count(refusal);
     if (trip !== undefined) this.halt({ reason: 'systematic', message: trip });
-  }
-
-  /** By user, a refusal that may be about where `labelIds` go: see LabelIdsPlacement. Returns whether it took the work. */
-  #tryQuery(work: Work, error: ZohoApiError): boolean {
-    if (work.batch.by !== 'user') return false;
-    const next = this.#labelIds.refused({ work, error });
-    if (next.do === 'none') return false;
-    if (next.do === 'trial') this.#s.enqueue(work, 1);
-    if (next.do === 'judge') {
-      this.#placed(work, false);
-      this.#background(work, this.#judge(work, next.error));
-    }
-    return true;
-  }
-
-  /** A by-user answer settles where `labelIds` go; works that waited are sent again (query) or judged (body). */
-  #placed(work: Work, accepted: boolean): void {
-    const settled = this.#labelIds.settle(work, accepted);
-    if (!settled) return;
-    this.#o.onEvent?.({ type: 'labelids', in: settled.in });
-    for (const held of settled.waited) {
-      if (settled.in === 'query') {
-        held.work.query = true;
-        this.#s.enqueue(held.work, 1);
-      } else this.#background(held.work, this.#judge(held.work, held.error));
-    }
   }
 
   /** Runs a decision about `work` started outside a queued call; what it throws stops the run (#thrown). */
