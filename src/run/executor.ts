@@ -1,7 +1,7 @@
 import { BudgetError } from '../errors/BudgetError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
-import { halve, splitBatch, without, type Batch, type Plan } from '../plan/plan.js';
+import { halve, splitBatch, type Batch, type Plan } from '../plan/plan.js';
 import type { MassActionResponse } from '../zoho/types.js';
 import { SystematicBreaker } from './breaker.js';
 import { keyOf, sendWork, sentOf } from './call.js';
@@ -10,15 +10,15 @@ import { Explainer } from './explainer.js';
 import { guardFirstWrite } from './guardHosting.js';
 import { HeldAtStart } from './heldAtStart.js';
 import { LabelIdsPlacement } from './labelIdsPlacement.js';
-import { Lessons, type HalfOutcome } from './learning.js';
+import { Lessons, refusalOf, type HalfOutcome } from './learning.js';
+import { Resender } from './resend.js';
 import { Scheduler } from './scheduler.js';
+import { SplitBudget } from './splitBudget.js';
 import { membershipPagesFor, splitBudgetFor, type ExecutionResult, type ExecutorOptions } from './execution.js';
 import { describeFailure, stopFor, type Stop } from './stop.js';
 import { ConcurrencyLearner } from './throttle.js';
-import { judgeByUser, judgeRefusal, refusalSignature, type Finished, type RefusalVerdict } from './verdict.js';
+import { judgeByUser, judgeRefusal, type Finished, type RefusalVerdict } from './verdict.js';
 import { partOf, type Work } from './work.js';
-
-const refusalOf = (e: ZohoApiError): Refusal & { signature: string } => ({ http: e.status, code: e.errorCode, message: e.detail || e.message, signature: refusalSignature(e) });
 
 /** Free retries after 429 TOO_MANY_REQUESTS before one counts as a real failure. */
 const MAX_TOO_MANY = 50;
@@ -37,7 +37,7 @@ type Parked = { work: Work; error: ZohoApiError; resend?: boolean };
  *
  * The bound it keeps on write calls, whatever Zoho names in a refusal: the
  * plan's calls, plus one resend per planned batch refused for some of its
- * IDs (#resend), plus the split budget (splitBudgetFor: bisection and any
+ * IDs (Resender), plus the split budget (splitBudgetFor: bisection and any
  * later resend); retries of passing failures, smaller batches after
  * RESOURCE_SIZE_EXCEEDED and the labelIds placement trial come on top.
  */
@@ -50,11 +50,11 @@ class Executor {
   readonly #explainer: Explainer;
   readonly #breaker = new SystematicBreaker();
   readonly #labelIds: LabelIdsPlacement;
-  readonly #splitBudget: number;
+  readonly #budget: SplitBudget;
+  readonly #resender: Resender;
   #fatal: unknown;
   #writes = 0;
   #retries = 0;
-  #splitCalls = 0;
   #cap: number | undefined;
   readonly #heldAtStart: HeldAtStart;
 
@@ -68,7 +68,7 @@ class Executor {
       onFinished: options.onFinished,
       onCallDone: (batchId, rows, statuses) => options.onEvent?.({ type: 'call_done', batchId, rows, statuses }),
     });
-    this.#splitBudget = splitBudgetFor(planCalls);
+    this.#budget = new SplitBudget(splitBudgetFor(planCalls));
     this.#evidence = new Evidence(options.client, { action: options.action, helpCenterId: options.helpCenterId, membershipPages: membershipPagesFor(planCalls) });
     this.#explainer = new Explainer(this.#evidence, { table: options.table, action: options.action, resumed: options.resumed === true, heldAtStart: this.#heldAtStart, stopped: () => this.#s.stop !== undefined });
     this.#labelIds = new LabelIdsPlacement({
@@ -76,6 +76,7 @@ class Executor {
       judge: (work, error) => this.#background(work, this.#judge(work, error)),
       placed: (placement) => options.onEvent?.({ type: 'labelids', in: placement }),
     });
+    this.#resender = new Resender({ scheduler: this.#s, explainer: this.#explainer, budget: this.#budget, onEvent: options.onEvent, learned: (work, outcome) => this.#learned(work, outcome) });
   }
 
   async run(plan: Plan): Promise<ExecutionResult> {
@@ -102,8 +103,8 @@ class Executor {
       stop: this.#s.stop,
       writes: this.#writes,
       retries: this.#retries,
-      splitCalls: this.#splitCalls,
-      splitBudget: this.#splitBudget,
+      splitCalls: this.#budget.used,
+      splitBudget: this.#budget.total,
       batchSizeCap: this.#cap,
       labelIdsIn: this.#labelIds.placement,
       guard,
@@ -209,7 +210,7 @@ class Executor {
       case 'check-path':
         return this.#checkPath(work, error);
       case 'exclude':
-        return this.#exclude(work, v.rows, error);
+        return this.#resender.exclude(work, v.rows, error);
       case 'request':
       case 'labelids-missing':
         if (this.#labelIds.tryQuery(work, error)) return;
@@ -235,7 +236,7 @@ class Executor {
     this.#s.later(work, delayMs);
   }
 
-  #split(work: Work, batches: Batch[], reason: 'unclear' | 'too_large' | 'named', learning?: string): void {
+  #split(work: Work, batches: Batch[], reason: 'unclear' | 'too_large', learning?: string): void {
     const parts = batches.map((b) => ({ ...partOf(work, b), learning }));
     this.#o.onEvent?.({ type: 'split', batchId: work.batch.id, reason, parts: parts.length, batchSize: reason === 'too_large' ? this.#cap : undefined });
     this.#s.replace(work, parts);
@@ -255,71 +256,9 @@ class Executor {
   }
 
   /**
-   * The answer named some IDs. A batch's refusal may be settled by reading
-   * what its label or user holds (see #settled): at first when that costs no
-   * more pages than the rows named; once non-members are known to be among
-   * them (refused again, or its label's refusals already read so), whatever
-   * it costs (one page per row at most). Else the named rows are explained by
-   * reads and the rest sent again at once.
-   */
-  async #exclude(work: Work, named: number[], error: ZohoApiError): Promise<void> {
-    const refusal = refusalOf(error);
-    const again = this.#nonMembersLikely(work);
-    if (await this.#settled(work, refusal, again ? work.batch.rows.length : named.length, again)) return;
-    const rest = without(work.batch, new Set(named), '.r').rows;
-    this.#o.onEvent?.({ type: 'split', batchId: work.batch.id, reason: 'named', parts: 2 });
-    const unsent = this.#resend(work, rest, '.r', refusal);
-    const { finished } = await this.#explainer.explain(work, named, refusal);
-    this.#s.settle(work, [...finished, ...unsent]);
-  }
-
-  /** Refused again after a resend, or its label (user) already refused a non-member this run: reading each row beats splitting. */
-  #nonMembersLikely(work: Work): boolean {
-    return work.lineage.resends > 0 || this.#explainer.refusedNonMembers(work);
-  }
-
-  /**
-   * Settles a refused batch from one read of what its target holds
-   * (Explainer.settle), and sends the rows read held once more. Not for rows
-   * read held already (refused again, they are judged as before: no loop).
-   */
-  async #settled(work: Work, refusal: Refusal, maxPages: number, perRow: boolean): Promise<boolean> {
-    if (work.readHeld) return false;
-    const settled = await this.#explainer.settle(work, refusal, maxPages, perRow);
-    if (!settled) return false;
-    this.#learned(work, 'success');
-    const unsent = this.#resend(work, settled.held, '.h', refusal, true);
-    this.#s.settle(work, [...settled.finished, ...unsent]);
-    return true;
-  }
-
-  /**
-   * Sends rows of a refused work again, as a part of it. The first resend of
-   * a planned batch's rows (of any part of it) is free, later ones come from
-   * the split budget: so refusals add at most one call per planned batch
-   * besides that budget, never one per refused ID. Returns the rows' outcome
-   * when the budget is spent (not sent).
-   */
-  #resend(work: Work, rows: ArrayLike<number>, suffix: string, refusal: Refusal, readHeld?: boolean): Finished[] {
-    if (rows.length === 0) return [];
-    const charged = work.lineage.resends > 0;
-    if (charged && this.#splitCalls + 1 > this.#splitBudget) {
-      const message = `${refusal.message}; not sent again: this run's budget for isolating refused IDs (${this.#splitBudget} extra calls) is spent; --resume tries again`;
-      return [{ rows: Array.from(rows), status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }];
-    }
-    if (charged) this.#splitCalls += 1;
-    work.lineage.resends += 1;
-    const part = partOf(work, { ...work.batch, id: `${work.batch.id}${suffix}`, rows: Uint32Array.from(rows) });
-    if (readHeld) part.readHeld = true;
-    this.#s.adopt(part);
-    this.#s.enqueue(part, 1);
-    return [];
-  }
-
-  /**
    * An unclear refusal. One row: reads explain it. More: a read of what its
    * label (when that takes no more pages than its rows) or user holds may
-   * settle it (#settled). Else what is learned about this kind of refusal
+   * settle it (Resender.settled). Else what is learned about this kind of refusal
    * decides: about IDs, split it (within the budget); about the request, fail
    * it without splitting; not known yet, split once to learn, while the
    * others refused so wait for the lesson.
@@ -327,7 +266,7 @@ class Executor {
   async #unclear(work: Work, error: ZohoApiError): Promise<void> {
     const refusal = refusalOf(error);
     const rows = work.batch.rows.length;
-    if (rows > 1 && this.#lessons.lesson(refusal.signature) !== 'systematic' && (await this.#settled(work, refusal, rows, this.#nonMembersLikely(work)))) return;
+    if (rows > 1 && this.#lessons.lesson(refusal.signature) !== 'systematic' && (await this.#resender.settled(work, refusal, rows, this.#resender.nonMembersLikely(work)))) return;
     const learning = work.learning;
     work.learning = undefined;
     if (work.batch.rows.length === 1) return this.#unclearRow(work, refusal, learning);
@@ -344,11 +283,7 @@ class Executor {
     if (lesson === 'learning' || lesson === 'probing') return this.#lessons.park(refusal.signature, { work, error });
     // A learning split may need a probe besides its halves: three calls from the budget.
     const cost = lesson === undefined ? 3 : 2;
-    if (this.#splitCalls + cost > this.#splitBudget) {
-      const message = `${refusal.message}; not split further to find the cause: this run's budget for isolating refused IDs (${this.#splitBudget} extra calls) is spent; --resume tries again`;
-      return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }]);
-    }
-    this.#splitCalls += cost;
+    if (!this.#budget.take(cost)) return this.#s.settle(work, [this.#budget.spent([...work.batch.rows], refusal, 'not split further to find the cause')]);
     if (lesson === undefined) this.#lessons.startLearning(refusal.signature);
     this.#split(work, halve(work.batch), 'unclear', lesson === undefined ? refusal.signature : undefined);
   }
