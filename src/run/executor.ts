@@ -1,39 +1,34 @@
 import { BudgetError } from '../errors/BudgetError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
-import { halve, splitBatch, type Batch, type Plan } from '../plan/plan.js';
+import { splitBatch, type Batch, type Plan } from '../plan/plan.js';
 import type { MassActionResponse } from '../zoho/types.js';
-import { SystematicBreaker } from './breaker.js';
 import { keyOf, sendWork, sentOf } from './call.js';
-import { Evidence, type Held, type Refusal } from './evidence.js';
+import { Evidence, type Held } from './evidence.js';
 import { Explainer } from './explainer.js';
 import { guardFirstWrite } from './guardHosting.js';
 import { HeldAtStart } from './heldAtStart.js';
 import { LabelIdsPlacement } from './labelIdsPlacement.js';
-import { Lessons, refusalOf, type HalfOutcome } from './learning.js';
 import { Resender } from './resend.js';
 import { Scheduler } from './scheduler.js';
 import { SplitBudget } from './splitBudget.js';
 import { membershipPagesFor, splitBudgetFor, type ExecutionResult, type ExecutorOptions } from './execution.js';
 import { describeFailure, stopFor, type Stop } from './stop.js';
 import { ConcurrencyLearner } from './throttle.js';
+import { UnclearRefusals } from './unclear.js';
 import { judgeByUser, judgeRefusal, type Finished, type RefusalVerdict } from './verdict.js';
 import { partOf, type Work } from './work.js';
 
 /** Free retries after 429 TOO_MANY_REQUESTS before one counts as a real failure. */
 const MAX_TOO_MANY = 50;
 
-/** A work waiting for a lesson, with the refusal it got; `resend`: it was never refused as it is (the rest of a probed half). */
-type Parked = { work: Work; error: ZohoApiError; resend?: boolean };
-
 /**
- * Runs a plan. (This file is over the ~300 lines we aim for: it is one class
- * whose methods, none over 35 lines, are the steps of one decision — what an
- * answer means and what follows — sharing the run's lessons and counters;
- * cutting it across files would only pass that state around.)
- * The Scheduler keeps the state of the queue; this class decides
+ * Runs a plan. The Scheduler keeps the state of the queue; this class decides
  * what each answer means for its rows (the pure parts in verdict.ts) and what
- * follows: finish, retry, split, explain by reads, learn, or stop.
+ * follows: finish, retry, split, or stop; a refusal naming IDs or settled by
+ * reads goes to the Resender, an unclear one to UnclearRefusals (which learns
+ * what such refusals mean), one that may be about where by-user `labelIds`
+ * go to LabelIdsPlacement; the first-write guard is hosted by guardHosting.ts.
  *
  * The bound it keeps on write calls, whatever Zoho names in a refusal: the
  * plan's calls, plus one resend per planned batch refused for some of its
@@ -45,18 +40,17 @@ class Executor {
   readonly #o: ExecutorOptions;
   readonly #s: Scheduler;
   readonly #learner: ConcurrencyLearner;
-  readonly #lessons = new Lessons<Parked>();
   readonly #evidence: Evidence;
   readonly #explainer: Explainer;
-  readonly #breaker = new SystematicBreaker();
-  readonly #labelIds: LabelIdsPlacement;
   readonly #budget: SplitBudget;
   readonly #resender: Resender;
+  readonly #unclear: UnclearRefusals;
+  readonly #labelIds: LabelIdsPlacement;
+  readonly #heldAtStart: HeldAtStart;
   #fatal: unknown;
   #writes = 0;
   #retries = 0;
   #cap: number | undefined;
-  readonly #heldAtStart: HeldAtStart;
 
   constructor(options: ExecutorOptions, planCalls: number) {
     this.#o = options;
@@ -71,12 +65,20 @@ class Executor {
     this.#budget = new SplitBudget(splitBudgetFor(planCalls));
     this.#evidence = new Evidence(options.client, { action: options.action, helpCenterId: options.helpCenterId, membershipPages: membershipPagesFor(planCalls) });
     this.#explainer = new Explainer(this.#evidence, { table: options.table, action: options.action, resumed: options.resumed === true, heldAtStart: this.#heldAtStart, stopped: () => this.#s.stop !== undefined });
+    const shared = { scheduler: this.#s, explainer: this.#explainer, budget: this.#budget, onEvent: options.onEvent };
+    this.#resender = new Resender({ ...shared, learned: (work, outcome) => this.#unclear.learned(work, outcome) });
+    this.#unclear = new UnclearRefusals({
+      ...shared,
+      reads: this.#resender,
+      split: (work, halves, learning) => this.#split(work, halves, 'unclear', learning),
+      background: (work, decision) => this.#background(work, decision),
+      halt: (stop) => this.halt(stop),
+    });
     this.#labelIds = new LabelIdsPlacement({
       send: (work) => this.#s.enqueue(work, 1),
       judge: (work, error) => this.#background(work, this.#judge(work, error)),
       placed: (placement) => options.onEvent?.({ type: 'labelids', in: placement }),
     });
-    this.#resender = new Resender({ scheduler: this.#s, explainer: this.#explainer, budget: this.#budget, onEvent: options.onEvent, learned: (work, outcome) => this.#learned(work, outcome) });
   }
 
   async run(plan: Plan): Promise<ExecutionResult> {
@@ -114,7 +116,7 @@ class Executor {
 
   /** Stops sending: everything waiting is settled now, calls in flight finish. */
   halt({ reason, message, retryAfterSeconds }: Stop): void {
-    const parked = [...this.#lessons.drain().map((p) => p.work), ...this.#labelIds.drain()];
+    const parked = [...this.#unclear.drain(), ...this.#labelIds.drain()];
     if (this.#s.halt({ reason, message, retryAfterSeconds }, parked)) this.#o.onEvent?.({ type: 'stop', reason, message });
   }
 
@@ -142,8 +144,7 @@ class Executor {
   }
 
   async #answered(work: Work, answer: MassActionResponse | undefined): Promise<void> {
-    this.#breaker.reset();
-    this.#learned(work, 'success');
+    this.#unclear.accepted(work);
     const rows = [...work.batch.rows];
     if (work.batch.by === 'label') return this.#s.settle(work, this.#successes([{ rows, status: this.#o.action === 'add' ? 'added' : 'removed', http: 204 }]));
     this.#labelIds.accepted(work);
@@ -197,7 +198,7 @@ class Executor {
   async #judge(work: Work, error: ZohoApiError): Promise<void> {
     let v: RefusalVerdict = judgeRefusal(error, sentOf(this.#o.table, work));
     if (v.do === 'check-path' && work.pathExists) v = { do: 'unclear' };
-    if (v.do !== 'retry' && v.do !== 'unclear') this.#learned(work, 'other');
+    if (v.do !== 'retry' && v.do !== 'unclear') this.#unclear.learned(work, 'other');
     switch (v.do) {
       case 'retry':
         return this.#retry(work, error, v.free);
@@ -214,10 +215,10 @@ class Executor {
       case 'request':
       case 'labelids-missing':
         if (this.#labelIds.tryQuery(work, error)) return;
-        return this.#failSystematic(work, refusalOf(error));
+        return this.#unclear.refusedRequest(work, error);
       case 'unclear':
         if (this.#labelIds.tryQuery(work, error)) return;
-        return this.#unclear(work, error);
+        return this.#unclear.refused(work, error);
     }
   }
 
@@ -225,7 +226,7 @@ class Executor {
     if (free) work.tooMany += 1;
     else work.retries += 1;
     if ((!free && work.retries > this.#o.retries) || work.tooMany > MAX_TOO_MANY) {
-      this.#learned(work, 'other');
+      this.#unclear.learned(work, 'other');
       const message = `gave up after ${work.attempts} attempts: ${work.last ?? error.message}; --resume sends it again`;
       return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: error.status ?? 0, code: error.errorCode, message }]);
     }
@@ -247,108 +248,12 @@ class Executor {
     const key = keyOf(this.#o.table, work);
     const exists = work.batch.by === 'label' ? await this.#evidence.labelExists(key) : await this.#evidence.userExists(key);
     if (!exists) {
-      this.#learned(work, 'other');
+      this.#unclear.learned(work, 'other');
       const message = `${work.batch.by} ${key} does not exist in this organization`;
       return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'not_found', http: error.status ?? 404, code: error.errorCode, message }]);
     }
     work.pathExists = true;
     return this.#judge(work, error);
-  }
-
-  /**
-   * An unclear refusal. One row: reads explain it. More: a read of what its
-   * label (when that takes no more pages than its rows) or user holds may
-   * settle it (Resender.settled). Else what is learned about this kind of refusal
-   * decides: about IDs, split it (within the budget); about the request, fail
-   * it without splitting; not known yet, split once to learn, while the
-   * others refused so wait for the lesson.
-   */
-  async #unclear(work: Work, error: ZohoApiError): Promise<void> {
-    const refusal = refusalOf(error);
-    const rows = work.batch.rows.length;
-    if (rows > 1 && this.#lessons.lesson(refusal.signature) !== 'systematic' && (await this.#resender.settled(work, refusal, rows, this.#resender.nonMembersLikely(work)))) return;
-    const learning = work.learning;
-    work.learning = undefined;
-    if (work.batch.rows.length === 1) return this.#unclearRow(work, refusal, learning);
-    // A half whose sibling already taught the lesson goes on with what was learned.
-    if (learning !== undefined && this.#lessons.lesson(learning) === 'learning') {
-      if (learning === refusal.signature) {
-        this.#lessons.park(refusal.signature, { work, error });
-        return this.#teach(learning, 'same');
-      }
-      this.#teach(learning, 'other');
-    }
-    const lesson = this.#lessons.lesson(refusal.signature);
-    if (lesson === 'systematic') return this.#failSystematic(work, refusal);
-    if (lesson === 'learning' || lesson === 'probing') return this.#lessons.park(refusal.signature, { work, error });
-    // A learning split may need a probe besides its halves: three calls from the budget.
-    const cost = lesson === undefined ? 3 : 2;
-    if (!this.#budget.take(cost)) return this.#s.settle(work, [this.#budget.spent([...work.batch.rows], refusal, 'not split further to find the cause')]);
-    if (lesson === undefined) this.#lessons.startLearning(refusal.signature);
-    this.#split(work, halve(work.batch), 'unclear', lesson === undefined ? refusal.signature : undefined);
-  }
-
-  /**
-   * One row refused unclearly: reads explain it, and teach a learning split
-   * what the refusal was about. Only reads showing the pair as the call
-   * needed it (so the refusal is not about it) count toward the systematic
-   * stop: a row left unexplained (the reads budget spent, a read failed)
-   * shows nothing about the request.
-   */
-  async #unclearRow(work: Work, refusal: Refusal & { signature: string }, learning: string | undefined): Promise<void> {
-    const { finished, aboutIds } = await this.#explainer.explain(work, [...work.batch.rows], refusal);
-    this.#s.settle(work, finished);
-    if (learning !== undefined) this.#teach(learning, learning !== refusal.signature || aboutIds === undefined ? 'other' : aboutIds ? 'success' : 'same');
-    if (aboutIds === false) this.#countSystematic(refusal);
-  }
-
-  /** A learning half ended its first way: record it, and act on the lesson once learned. */
-  #learned(work: Work, outcome: HalfOutcome): void {
-    if (work.learning === undefined) return;
-    const signature = work.learning;
-    work.learning = undefined;
-    this.#teach(signature, outcome);
-  }
-
-  #teach(signature: string, outcome: HalfOutcome): void {
-    const learned = this.#lessons.half(signature, outcome);
-    if (learned === 'probe') return this.#probe(signature);
-    if (!learned) return;
-    this.#o.onEvent?.({ type: 'lesson', signature, lesson: learned.lesson });
-    for (const p of learned.released) {
-      // The rest of a probed half was refused only with the probe's row. About IDs: one row goes again
-      // alone (reading it would judge a call never made); several are split, each half sent as it is.
-      if (p.resend && learned.lesson === 'ids' && p.work.batch.rows.length === 1) this.#s.enqueue(p.work, 1);
-      else this.#background(p.work, this.#unclear(p.work, p.error));
-    }
-  }
-
-  /**
-   * Both halves were refused alike: about the request, or one bad ID in each?
-   * One row of a parked half goes alone (its own answer, or the reads that
-   * explain its refusal, tell); the rest of that half waits for the lesson.
-   */
-  #probe(signature: string): void {
-    const held = this.#lessons.unpark(signature);
-    if (!held) return this.#teach(signature, 'same'); // no row left to probe with: the halves were rows, already explained
-    const { batch } = held.work;
-    const single = { ...partOf(held.work, { ...batch, id: `${batch.id}.p`, rows: batch.rows.subarray(0, 1) }), learning: signature };
-    const rest = partOf(held.work, { ...batch, id: `${batch.id}.q`, rows: batch.rows.subarray(1) });
-    this.#s.adopt(rest);
-    this.#lessons.park(signature, { work: rest, error: held.error, resend: true });
-    this.#s.replace(held.work, [single]);
-  }
-
-  #failSystematic(work: Work, refusal: Refusal): void {
-    const said = (refusal.message || 'refused').replace(/[.\s]+$/, '');
-    const message = `${said}: other calls were refused the same way, so this is about the request, not these IDs; nothing was changed; --resume sends it again once the cause is fixed`;
-    this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }]);
-    this.#countSystematic(refusal);
-  }
-
-  #countSystematic(refusal: Refusal): void {
-    const trip = this.#breaker.count(refusal);
-    if (trip !== undefined) this.halt({ reason: 'systematic', message: trip });
   }
 
   /** Runs a decision about `work` started outside a queued call; what it throws stops the run (#thrown). */
