@@ -1,43 +1,38 @@
 import { BudgetError } from '../errors/BudgetError.js';
 import { ZohoApiError } from '../errors/ZohoApiError.js';
 import { ZdlabelsError } from '../errors/ZdlabelsError.js';
-import { halve, splitBatch, without, type Batch, type Plan } from '../plan/plan.js';
-import { labelIdOf, userIdOf } from '../rows/table.js';
+import { splitBatch, type Batch, type Plan } from '../plan/plan.js';
 import type { MassActionResponse } from '../zoho/types.js';
-import { SystematicBreaker } from './breaker.js';
-import { Evidence, type Held, type Refusal } from './evidence.js';
+import { keyOf, sendWork, sentOf } from './call.js';
+import { Evidence, type Held } from './evidence.js';
 import { Explainer } from './explainer.js';
-import { runGuard, type GuardReport } from './guard.js';
+import { guardFirstWrite } from './guardHosting.js';
 import { HeldAtStart } from './heldAtStart.js';
 import { LabelIdsPlacement } from './labelIdsPlacement.js';
-import { Lessons, type HalfOutcome } from './learning.js';
+import { Resender } from './resend.js';
 import { Scheduler } from './scheduler.js';
+import { SplitBudget } from './splitBudget.js';
 import { membershipPagesFor, splitBudgetFor, type ExecutionResult, type ExecutorOptions } from './execution.js';
-import { describeFailure, stopFor, type StopReason } from './stop.js';
+import { describeFailure, stopFor, type Stop } from './stop.js';
 import { ConcurrencyLearner } from './throttle.js';
-import { judgeByUser, judgeRefusal, refusalSignature, type Finished, type RefusalVerdict, type SentBatch } from './verdict.js';
+import { UnclearRefusals } from './unclear.js';
+import { judgeByUser, judgeRefusal, type Finished, type RefusalVerdict } from './verdict.js';
 import { partOf, type Work } from './work.js';
-
-const refusalOf = (e: ZohoApiError): Refusal & { signature: string } => ({ http: e.status, code: e.errorCode, message: e.detail || e.message, signature: refusalSignature(e) });
 
 /** Free retries after 429 TOO_MANY_REQUESTS before one counts as a real failure. */
 const MAX_TOO_MANY = 50;
 
-/** A work waiting for a lesson, with the refusal it got; `resend`: it was never refused as it is (the rest of a probed half). */
-type Parked = { work: Work; error: ZohoApiError; resend?: boolean };
-
 /**
- * Runs a plan. (This file is over the ~300 lines we aim for: it is one class
- * whose methods, none over 35 lines, are the steps of one decision — what an
- * answer means and what follows — sharing the run's lessons and counters;
- * cutting it across files would only pass that state around.)
- * The Scheduler keeps the state of the queue; this class decides
+ * Runs a plan. The Scheduler keeps the state of the queue; this class decides
  * what each answer means for its rows (the pure parts in verdict.ts) and what
- * follows: finish, retry, split, explain by reads, learn, or stop.
+ * follows: finish, retry, split, or stop; a refusal naming IDs or settled by
+ * reads goes to the Resender, an unclear one to UnclearRefusals (which learns
+ * what such refusals mean), one that may be about where by-user `labelIds`
+ * go to LabelIdsPlacement; the first-write guard is hosted by guardHosting.ts.
  *
  * The bound it keeps on write calls, whatever Zoho names in a refusal: the
  * plan's calls, plus one resend per planned batch refused for some of its
- * IDs (#resend), plus the split budget (splitBudgetFor: bisection and any
+ * IDs (Resender), plus the split budget (splitBudgetFor: bisection and any
  * later resend); retries of passing failures, smaller batches after
  * RESOURCE_SIZE_EXCEEDED and the labelIds placement trial come on top.
  */
@@ -45,18 +40,17 @@ class Executor {
   readonly #o: ExecutorOptions;
   readonly #s: Scheduler;
   readonly #learner: ConcurrencyLearner;
-  readonly #lessons = new Lessons<Parked>();
   readonly #evidence: Evidence;
   readonly #explainer: Explainer;
-  readonly #breaker = new SystematicBreaker();
-  readonly #labelIds = new LabelIdsPlacement();
-  readonly #splitBudget: number;
+  readonly #budget: SplitBudget;
+  readonly #resender: Resender;
+  readonly #unclear: UnclearRefusals;
+  readonly #labelIds: LabelIdsPlacement;
+  readonly #heldAtStart: HeldAtStart;
   #fatal: unknown;
   #writes = 0;
   #retries = 0;
-  #splitCalls = 0;
   #cap: number | undefined;
-  readonly #heldAtStart: HeldAtStart;
 
   constructor(options: ExecutorOptions, planCalls: number) {
     this.#o = options;
@@ -68,16 +62,42 @@ class Executor {
       onFinished: options.onFinished,
       onCallDone: (batchId, rows, statuses) => options.onEvent?.({ type: 'call_done', batchId, rows, statuses }),
     });
-    this.#splitBudget = splitBudgetFor(planCalls);
+    this.#budget = new SplitBudget(splitBudgetFor(planCalls));
     this.#evidence = new Evidence(options.client, { action: options.action, helpCenterId: options.helpCenterId, membershipPages: membershipPagesFor(planCalls) });
     this.#explainer = new Explainer(this.#evidence, { table: options.table, action: options.action, resumed: options.resumed === true, heldAtStart: this.#heldAtStart, stopped: () => this.#s.stop !== undefined });
+    const shared = { scheduler: this.#s, explainer: this.#explainer, budget: this.#budget, onEvent: options.onEvent };
+    this.#resender = new Resender({ ...shared, learned: (work, outcome) => this.#unclear.learned(work, outcome) });
+    this.#unclear = new UnclearRefusals({
+      ...shared,
+      reads: this.#resender,
+      split: (work, halves, learning) => this.#split(work, halves, 'unclear', learning),
+      background: (work, decision) => this.#background(work, decision),
+      halt: (stop) => this.halt(stop),
+    });
+    this.#labelIds = new LabelIdsPlacement({
+      send: (work) => this.#s.enqueue(work, 1),
+      judge: (work, error) => this.#background(work, this.#judge(work, error)),
+      placed: (placement) => options.onEvent?.({ type: 'labelids', in: placement }),
+    });
   }
 
   async run(plan: Plan): Promise<ExecutionResult> {
     const skip = new Set<Batch>();
     this.#s.load(plan.batches, skip);
-    void this.#o.interrupted?.then(() => this.halt('interrupted', 'interrupted (Ctrl-C, SIGTERM, or the reader of the output went away): calls in flight finished, nothing more was sent'));
-    const guard = await this.#guard(plan, skip);
+    void this.#o.interrupted?.then(() => this.halt({ reason: 'interrupted', message: 'interrupted (Ctrl-C, SIGTERM, or the reader of the output went away): calls in flight finished, nothing more was sent' }));
+    if (this.#o.stoppedBefore) this.halt(this.#o.stoppedBefore); // a refused refresh, before anything was sent
+    const guard = await guardFirstWrite(
+      {
+        options: this.#o,
+        heldAtStart: this.#heldAtStart,
+        runBatch: (batch) => this.#s.runFamily(batch),
+        stopped: () => this.#s.stop !== undefined,
+        halt: (stop) => this.halt(stop),
+        bug: (error) => (this.#fatal ??= error),
+      },
+      plan,
+      skip,
+    );
     this.#s.start();
     await this.#s.finished;
     if (this.#fatal !== undefined) throw this.#fatal;
@@ -85,8 +105,8 @@ class Executor {
       stop: this.#s.stop,
       writes: this.#writes,
       retries: this.#retries,
-      splitCalls: this.#splitCalls,
-      splitBudget: this.#splitBudget,
+      splitCalls: this.#budget.used,
+      splitBudget: this.#budget.total,
       batchSizeCap: this.#cap,
       labelIdsIn: this.#labelIds.placement,
       guard,
@@ -95,64 +115,9 @@ class Executor {
   }
 
   /** Stops sending: everything waiting is settled now, calls in flight finish. */
-  halt(reason: StopReason, message: string, retryAfterSeconds?: number): void {
-    const parked = [...this.#lessons.drain().map((p) => p.work), ...this.#labelIds.drain()];
+  halt({ reason, message, retryAfterSeconds }: Stop): void {
+    const parked = [...this.#unclear.drain(), ...this.#labelIds.drain()];
     if (this.#s.halt({ reason, message, retryAfterSeconds }, parked)) this.#o.onEvent?.({ type: 'stop', reason, message });
-  }
-
-  /** The first-write guard, when it applies (or the stop a refused refresh made before anything was sent). */
-  async #guard(plan: Plan, skip: Set<Batch>): Promise<GuardReport> {
-    if (this.#o.stoppedBefore) {
-      const { reason, message, retryAfterSeconds } = this.#o.stoppedBefore;
-      this.halt(reason, message, retryAfterSeconds);
-    }
-    if (!this.#o.guard || this.#o.action !== 'remove' || plan.batches.length === 0 || this.#s.stop) {
-      const why = !this.#o.guard ? '--no-guard' : this.#o.action === 'add' ? 'adding needs none' : this.#s.stop ? 'the run stopped before its first write' : 'nothing to send';
-      return { ran: false, outcome: 'off', note: why };
-    }
-    try {
-      return await runGuard(
-        {
-          client: this.#o.client,
-          table: this.#o.table,
-          batchSize: this.#o.batchSize,
-          helpCenterId: this.#o.helpCenterId,
-          knownMembers: this.#o.knownMembers,
-          onEvent: (stage, message) => this.#o.onEvent?.({ type: 'guard', stage, message }),
-          runBatch: (batch) => this.#s.runFamily(batch),
-          stopped: () => this.#s.stop !== undefined,
-          halt: (message) => this.halt('guard', message),
-          held: (side, target, ids) => this.#heldAtStart.record(side, target, ids, side === 'label' || this.#o.helpCenterId === undefined),
-        },
-        plan,
-        skip,
-      );
-    } catch (error) {
-      // The guard's batches join `skip` before they are sent: a non-empty skip means one went out unchecked.
-      const sent = skip.size > 0 ? `its first batch was sent, but could not be checked: ` : '';
-      this.#haltOn(error, sent ? 'the first-write guard sent its first batch but could not read it back' : 'the first-write guard could not read what the first write would touch');
-      return { ran: true, outcome: 'error', note: `${sent}could not read: ${error instanceof Error ? error.message : String(error)}` };
-    }
-  }
-
-  /** Stops on an error outside a write's answer (the guard's reads); one not of ours is a bug, reported at the end. */
-  #haltOn(error: unknown, context: string): void {
-    if (!(error instanceof ZdlabelsError)) this.#fatal ??= error;
-    const stop = stopFor(error, context);
-    this.halt(stop.reason, stop.message, stop.retryAfterSeconds);
-  }
-
-  #ids(work: Work): string[] {
-    const { table } = this.#o;
-    return [...work.batch.rows].map((r) => (work.batch.by === 'label' ? userIdOf(table, r) : labelIdOf(table, r)));
-  }
-
-  #key(work: Work): string {
-    return work.batch.by === 'label' ? this.#o.table.labels.value(work.batch.key) : this.#o.table.users.value(work.batch.key);
-  }
-
-  #sent(work: Work): SentBatch {
-    return { by: work.batch.by, rows: work.batch.rows, ids: this.#ids(work) };
   }
 
   /** One call and what follows from its answer. Never throws: a bug stops the run and is reported at its end. */
@@ -165,7 +130,7 @@ class Executor {
       this.#writes += 1;
       let answer: MassActionResponse | undefined;
       try {
-        answer = await this.#send(work);
+        answer = await sendWork(this.#o, work, this.#labelIds.inQuery);
       } catch (error) {
         return await this.#refused(work, error, inflight);
       }
@@ -178,37 +143,20 @@ class Executor {
     }
   }
 
-  #send(work: Work): Promise<MassActionResponse | undefined> {
-    const { client, action, helpCenterId } = this.#o;
-    const ids = this.#ids(work);
-    const key = this.#key(work);
-    if (work.batch.by === 'label') {
-      return client.call(action === 'add' ? 'addUsersToLabel' : 'removeUsersFromLabel', { path: { labelId: key }, body: { userIds: ids } }).then(() => undefined);
-    }
-    if (action === 'add') throw new TypeError('adding is planned by label only');
-    work.query ??= this.#labelIds.inQuery ? true : undefined;
-    const hc = helpCenterId === undefined ? {} : { helpCenterId };
-    return work.query
-      ? client.call('removeLabelsFromUser', { path: { userId: key }, query: { ...hc, labelIds: ids.join(',') }, body: undefined })
-      : client.call('removeLabelsFromUser', { path: { userId: key }, query: hc, body: { labelIds: ids } });
-  }
-
   async #answered(work: Work, answer: MassActionResponse | undefined): Promise<void> {
-    this.#breaker.reset();
-    this.#learned(work, 'success');
+    this.#unclear.accepted(work);
     const rows = [...work.batch.rows];
     if (work.batch.by === 'label') return this.#s.settle(work, this.#successes([{ rows, status: this.#o.action === 'add' ? 'added' : 'removed', http: 204 }]));
-    this.#labelIds.answered = true;
-    this.#placed(work, true);
-    const v = judgeByUser(answer, this.#sent(work));
+    this.#labelIds.accepted(work);
+    const v = judgeByUser(answer, sentOf(this.#o.table, work));
     const only = v.refused[0];
     if (v.refused.length === 1 && only && only.rows.length === rows.length && rows.length > 1) {
       // Every label refused alike: nothing singles one out; treat it as an unclear refusal of the call.
-      const error = new ZohoApiError({ method: 'POST', path: `/api/v1/users/${this.#key(work)}/labels/remove`, status: only.http, errorCode: only.code, detail: only.message, kind: 'refused' });
+      const error = new ZohoApiError({ method: 'POST', path: `/api/v1/users/${keyOf(this.#o.table, work)}/labels/remove`, status: only.http, errorCode: only.code, detail: only.message, kind: 'refused' });
       return this.#judge(work, error);
     }
     const finished = this.#successes(v.finished);
-    this.#evidence.userAnswered(this.#key(work));
+    this.#evidence.userAnswered(keyOf(this.#o.table, work));
     // One read of the user's labels explains every label refused (not one per label).
     const held: Held | undefined = v.refused.length > 0 && this.#o.action === 'remove' ? await this.#explainer.userHoldings(work) : undefined;
     for (const group of v.refused) finished.push(...(await this.#explainer.explain(work, group.rows, { http: group.http, code: group.code, message: group.message }, held)).finished);
@@ -225,14 +173,14 @@ class Executor {
     if (error instanceof BudgetError) {
       work.attempts -= 1; // refused before sending
       this.#writes -= 1;
-      this.halt('credits', error.message);
+      this.halt({ reason: 'credits', message: error.message });
       return this.#s.settleStopped(work);
     }
     if (!(error instanceof ZohoApiError)) {
       if (!(error instanceof ZdlabelsError)) throw error;
       // Token refresh refused, or a token issued for another data centre: nothing more can be sent.
       work.last = describeFailure(error);
-      this.halt('auth', error.message);
+      this.halt({ reason: 'auth', message: error.message });
       return this.#s.settleStopped(work);
     }
     work.last = describeFailure(error);
@@ -248,14 +196,14 @@ class Executor {
 
   /** Acts on a refusal (also one held back while the run learned what such refusals mean). */
   async #judge(work: Work, error: ZohoApiError): Promise<void> {
-    let v: RefusalVerdict = judgeRefusal(error, this.#sent(work));
+    let v: RefusalVerdict = judgeRefusal(error, sentOf(this.#o.table, work));
     if (v.do === 'check-path' && work.pathExists) v = { do: 'unclear' };
-    if (v.do !== 'retry' && v.do !== 'unclear') this.#learned(work, 'other');
+    if (v.do !== 'retry' && v.do !== 'unclear') this.#unclear.learned(work, 'other');
     switch (v.do) {
       case 'retry':
         return this.#retry(work, error, v.free);
       case 'stop':
-        this.halt(v.reason, error.message, error.retryAfterSeconds);
+        this.halt({ reason: v.reason, message: error.message, retryAfterSeconds: error.retryAfterSeconds });
         return this.#s.settleStopped(work);
       case 'shrink':
         this.#cap = Math.max(1, Math.min(this.#cap ?? Infinity, Math.floor(work.batch.rows.length / 2)));
@@ -263,14 +211,14 @@ class Executor {
       case 'check-path':
         return this.#checkPath(work, error);
       case 'exclude':
-        return this.#exclude(work, v.rows, error);
+        return this.#resender.exclude(work, v.rows, error);
       case 'request':
       case 'labelids-missing':
-        if (this.#tryQuery(work, error)) return;
-        return this.#failSystematic(work, refusalOf(error));
+        if (this.#labelIds.tryQuery(work, error)) return;
+        return this.#unclear.refusedRequest(work, error);
       case 'unclear':
-        if (this.#tryQuery(work, error)) return;
-        return this.#unclear(work, error);
+        if (this.#labelIds.tryQuery(work, error)) return;
+        return this.#unclear.refused(work, error);
     }
   }
 
@@ -278,7 +226,7 @@ class Executor {
     if (free) work.tooMany += 1;
     else work.retries += 1;
     if ((!free && work.retries > this.#o.retries) || work.tooMany > MAX_TOO_MANY) {
-      this.#learned(work, 'other');
+      this.#unclear.learned(work, 'other');
       const message = `gave up after ${work.attempts} attempts: ${work.last ?? error.message}; --resume sends it again`;
       return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: error.status ?? 0, code: error.errorCode, message }]);
     }
@@ -289,7 +237,7 @@ class Executor {
     this.#s.later(work, delayMs);
   }
 
-  #split(work: Work, batches: Batch[], reason: 'unclear' | 'too_large' | 'named', learning?: string): void {
+  #split(work: Work, batches: Batch[], reason: 'unclear' | 'too_large', learning?: string): void {
     const parts = batches.map((b) => ({ ...partOf(work, b), learning }));
     this.#o.onEvent?.({ type: 'split', batchId: work.batch.id, reason, parts: parts.length, batchSize: reason === 'too_large' ? this.#cap : undefined });
     this.#s.replace(work, parts);
@@ -297,203 +245,15 @@ class Executor {
 
   /** A 404: one read tells whether the path's label or user is missing (every row not_found) or the 404 is about the body. */
   async #checkPath(work: Work, error: ZohoApiError): Promise<void> {
-    const key = this.#key(work);
+    const key = keyOf(this.#o.table, work);
     const exists = work.batch.by === 'label' ? await this.#evidence.labelExists(key) : await this.#evidence.userExists(key);
     if (!exists) {
-      this.#learned(work, 'other');
+      this.#unclear.learned(work, 'other');
       const message = `${work.batch.by} ${key} does not exist in this organization`;
       return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'not_found', http: error.status ?? 404, code: error.errorCode, message }]);
     }
     work.pathExists = true;
     return this.#judge(work, error);
-  }
-
-  /**
-   * The answer named some IDs. A batch's refusal may be settled by reading
-   * what its label or user holds (see #settled): at first when that costs no
-   * more pages than the rows named; once non-members are known to be among
-   * them (refused again, or its label's refusals already read so), whatever
-   * it costs (one page per row at most). Else the named rows are explained by
-   * reads and the rest sent again at once.
-   */
-  async #exclude(work: Work, named: number[], error: ZohoApiError): Promise<void> {
-    const refusal = refusalOf(error);
-    const again = this.#nonMembersLikely(work);
-    if (await this.#settled(work, refusal, again ? work.batch.rows.length : named.length, again)) return;
-    const rest = without(work.batch, new Set(named), '.r').rows;
-    this.#o.onEvent?.({ type: 'split', batchId: work.batch.id, reason: 'named', parts: 2 });
-    const unsent = this.#resend(work, rest, '.r', refusal);
-    const { finished } = await this.#explainer.explain(work, named, refusal);
-    this.#s.settle(work, [...finished, ...unsent]);
-  }
-
-  /** Refused again after a resend, or its label (user) already refused a non-member this run: reading each row beats splitting. */
-  #nonMembersLikely(work: Work): boolean {
-    return work.lineage.resends > 0 || this.#explainer.refusedNonMembers(work);
-  }
-
-  /**
-   * Settles a refused batch from one read of what its target holds
-   * (Explainer.settle), and sends the rows read held once more. Not for rows
-   * read held already (refused again, they are judged as before: no loop).
-   */
-  async #settled(work: Work, refusal: Refusal, maxPages: number, perRow: boolean): Promise<boolean> {
-    if (work.readHeld) return false;
-    const settled = await this.#explainer.settle(work, refusal, maxPages, perRow);
-    if (!settled) return false;
-    this.#learned(work, 'success');
-    const unsent = this.#resend(work, settled.held, '.h', refusal, true);
-    this.#s.settle(work, [...settled.finished, ...unsent]);
-    return true;
-  }
-
-  /**
-   * Sends rows of a refused work again, as a part of it. The first resend of
-   * a planned batch's rows (of any part of it) is free, later ones come from
-   * the split budget: so refusals add at most one call per planned batch
-   * besides that budget, never one per refused ID. Returns the rows' outcome
-   * when the budget is spent (not sent).
-   */
-  #resend(work: Work, rows: ArrayLike<number>, suffix: string, refusal: Refusal, readHeld?: boolean): Finished[] {
-    if (rows.length === 0) return [];
-    const charged = work.lineage.resends > 0;
-    if (charged && this.#splitCalls + 1 > this.#splitBudget) {
-      const message = `${refusal.message}; not sent again: this run's budget for isolating refused IDs (${this.#splitBudget} extra calls) is spent; --resume tries again`;
-      return [{ rows: Array.from(rows), status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }];
-    }
-    if (charged) this.#splitCalls += 1;
-    work.lineage.resends += 1;
-    const part = partOf(work, { ...work.batch, id: `${work.batch.id}${suffix}`, rows: Uint32Array.from(rows) });
-    if (readHeld) part.readHeld = true;
-    this.#s.adopt(part);
-    this.#s.enqueue(part, 1);
-    return [];
-  }
-
-  /**
-   * An unclear refusal. One row: reads explain it. More: a read of what its
-   * label (when that takes no more pages than its rows) or user holds may
-   * settle it (#settled). Else what is learned about this kind of refusal
-   * decides: about IDs, split it (within the budget); about the request, fail
-   * it without splitting; not known yet, split once to learn, while the
-   * others refused so wait for the lesson.
-   */
-  async #unclear(work: Work, error: ZohoApiError): Promise<void> {
-    const refusal = refusalOf(error);
-    const rows = work.batch.rows.length;
-    if (rows > 1 && this.#lessons.lesson(refusal.signature) !== 'systematic' && (await this.#settled(work, refusal, rows, this.#nonMembersLikely(work)))) return;
-    const learning = work.learning;
-    work.learning = undefined;
-    if (work.batch.rows.length === 1) return this.#unclearRow(work, refusal, learning);
-    // A half whose sibling already taught the lesson goes on with what was learned.
-    if (learning !== undefined && this.#lessons.lesson(learning) === 'learning') {
-      if (learning === refusal.signature) {
-        this.#lessons.park(refusal.signature, { work, error });
-        return this.#teach(learning, 'same');
-      }
-      this.#teach(learning, 'other');
-    }
-    const lesson = this.#lessons.lesson(refusal.signature);
-    if (lesson === 'systematic') return this.#failSystematic(work, refusal);
-    if (lesson === 'learning' || lesson === 'probing') return this.#lessons.park(refusal.signature, { work, error });
-    // A learning split may need a probe besides its halves: three calls from the budget.
-    const cost = lesson === undefined ? 3 : 2;
-    if (this.#splitCalls + cost > this.#splitBudget) {
-      const message = `${refusal.message}; not split further to find the cause: this run's budget for isolating refused IDs (${this.#splitBudget} extra calls) is spent; --resume tries again`;
-      return this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }]);
-    }
-    this.#splitCalls += cost;
-    if (lesson === undefined) this.#lessons.startLearning(refusal.signature);
-    this.#split(work, halve(work.batch), 'unclear', lesson === undefined ? refusal.signature : undefined);
-  }
-
-  /**
-   * One row refused unclearly: reads explain it, and teach a learning split
-   * what the refusal was about. Only reads showing the pair as the call
-   * needed it (so the refusal is not about it) count toward the systematic
-   * stop: a row left unexplained (the reads budget spent, a read failed)
-   * shows nothing about the request.
-   */
-  async #unclearRow(work: Work, refusal: Refusal & { signature: string }, learning: string | undefined): Promise<void> {
-    const { finished, aboutIds } = await this.#explainer.explain(work, [...work.batch.rows], refusal);
-    this.#s.settle(work, finished);
-    if (learning !== undefined) this.#teach(learning, learning !== refusal.signature || aboutIds === undefined ? 'other' : aboutIds ? 'success' : 'same');
-    if (aboutIds === false) this.#countSystematic(refusal);
-  }
-
-  /** A learning half ended its first way: record it, and act on the lesson once learned. */
-  #learned(work: Work, outcome: HalfOutcome): void {
-    if (work.learning === undefined) return;
-    const signature = work.learning;
-    work.learning = undefined;
-    this.#teach(signature, outcome);
-  }
-
-  #teach(signature: string, outcome: HalfOutcome): void {
-    const learned = this.#lessons.half(signature, outcome);
-    if (learned === 'probe') return this.#probe(signature);
-    if (!learned) return;
-    this.#o.onEvent?.({ type: 'lesson', signature, lesson: learned.lesson });
-    for (const p of learned.released) {
-      // The rest of a probed half was refused only with the probe's row. About IDs: one row goes again
-      // alone (reading it would judge a call never made); several are split, each half sent as it is.
-      if (p.resend && learned.lesson === 'ids' && p.work.batch.rows.length === 1) this.#s.enqueue(p.work, 1);
-      else this.#background(p.work, this.#unclear(p.work, p.error));
-    }
-  }
-
-  /**
-   * Both halves were refused alike: about the request, or one bad ID in each?
-   * One row of a parked half goes alone (its own answer, or the reads that
-   * explain its refusal, tell); the rest of that half waits for the lesson.
-   */
-  #probe(signature: string): void {
-    const held = this.#lessons.unpark(signature);
-    if (!held) return this.#teach(signature, 'same'); // no row left to probe with: the halves were rows, already explained
-    const { batch } = held.work;
-    const single = { ...partOf(held.work, { ...batch, id: `${batch.id}.p`, rows: batch.rows.subarray(0, 1) }), learning: signature };
-    const rest = partOf(held.work, { ...batch, id: `${batch.id}.q`, rows: batch.rows.subarray(1) });
-    this.#s.adopt(rest);
-    this.#lessons.park(signature, { work: rest, error: held.error, resend: true });
-    this.#s.replace(held.work, [single]);
-  }
-
-  #failSystematic(work: Work, refusal: Refusal): void {
-    const said = (refusal.message || 'refused').replace(/[.\s]+$/, '');
-    const message = `${said}: other calls were refused the same way, so this is about the request, not these IDs; nothing was changed; --resume sends it again once the cause is fixed`;
-    this.#s.settle(work, [{ rows: [...work.batch.rows], status: 'failed', http: refusal.http ?? 0, code: refusal.code, message }]);
-    this.#countSystematic(refusal);
-  }
-
-  #countSystematic(refusal: Refusal): void {
-    const trip = this.#breaker.count(refusal);
-    if (trip !== undefined) this.halt('systematic', trip);
-  }
-
-  /** By user, a refusal that may be about where `labelIds` go: see LabelIdsPlacement. Returns whether it took the work. */
-  #tryQuery(work: Work, error: ZohoApiError): boolean {
-    if (work.batch.by !== 'user') return false;
-    const next = this.#labelIds.refused({ work, error });
-    if (next.do === 'none') return false;
-    if (next.do === 'trial') this.#s.enqueue(work, 1);
-    if (next.do === 'judge') {
-      this.#placed(work, false);
-      this.#background(work, this.#judge(work, next.error));
-    }
-    return true;
-  }
-
-  /** A by-user answer settles where `labelIds` go; works that waited are sent again (query) or judged (body). */
-  #placed(work: Work, accepted: boolean): void {
-    const settled = this.#labelIds.settle(work, accepted);
-    if (!settled) return;
-    this.#o.onEvent?.({ type: 'labelids', in: settled.in });
-    for (const held of settled.waited) {
-      if (settled.in === 'query') {
-        held.work.query = true;
-        this.#s.enqueue(held.work, 1);
-      } else this.#background(held.work, this.#judge(held.work, held.error));
-    }
   }
 
   /** Runs a decision about `work` started outside a queued call; what it throws stops the run (#thrown). */
@@ -511,9 +271,9 @@ class Executor {
    */
   #thrown(error: unknown): void {
     const stop = error instanceof ZdlabelsError ? stopFor(error, 'a read to explain a refusal failed') : undefined;
-    if (stop && stop.reason !== 'unchecked') return this.halt(stop.reason, stop.message, stop.retryAfterSeconds);
+    if (stop && stop.reason !== 'unchecked') return this.halt(stop);
     this.#fatal ??= error;
-    this.halt('interrupted', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    this.halt({ reason: 'interrupted', message: `internal error: ${error instanceof Error ? error.message : String(error)}` });
   }
 }
 

@@ -1,3 +1,7 @@
+import type { ZohoApiError } from '../errors/ZohoApiError.js';
+import type { Refusal } from './evidence.js';
+import { refusalSignature } from './verdict.js';
+
 /**
  * What the run has learned about a kind of unclear refusal (its signature):
  * - `learning`: one refused batch is being split in two to find out;
@@ -11,6 +15,9 @@
  *   the request, and splitting further would only multiply calls.
  */
 export type Lesson = 'learning' | 'probing' | 'ids' | 'systematic';
+
+/** A refusal as the run learns from it: what Zoho said, and its kind (its signature). */
+export const refusalOf = (e: ZohoApiError): Refusal & { signature: string } => ({ http: e.status, code: e.errorCode, message: e.detail || e.message, signature: refusalSignature(e) });
 
 /** How one half of a learning split ended, the first time it was answered. */
 export type HalfOutcome = 'success' | 'same' | 'other';
