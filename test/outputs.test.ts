@@ -31,13 +31,21 @@ describe('where a run writes', () => {
     expect(await readdir(join(dir, 'out'))).toEqual([]);
   });
 
-  // As root every folder is writable: the CLI then runs as nobody, from /, and the test's
-  // own folder (under a private TMPDIR in CI) is out of its reach: the output is checked first.
-  async function asUserWhoCannotWrite(args: string[]): Promise<{ code: number | null; err: string }> {
+  // As root every folder is writable: the CLI then runs as nobody (uid 65534), from /.
+  // Nobody must reach the test's folders, or a refusal would pass for the wrong reason
+  // (a folder out of reach, not a locked one): the preconditions say what to change.
+  function nobodyCan(path: string, mode: 'read' | 'write'): boolean {
+    const flag = mode === 'read' ? 'R_OK' : 'W_OK';
+    return spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(path)}, require('fs').constants.${flag})`], { uid: 65534, gid: 65534, cwd: '/' }).status === 0;
+  }
+  async function asUserWhoCannotWrite(args: string[], reachable: { read: string[]; write: string[] }): Promise<{ code: number | null; err: string }> {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
-      const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(repo, 'dist/main.js'))})`], { uid: 65534, gid: 65534, cwd: '/' });
-      if (probe.status !== 0) throw new Error(`run as root, this test runs zdlabels as uid 65534 (nobody), who cannot read ${repo}: put the checkout where every user can read it (not under /root)`);
+      if (!nobodyCan(join(repo, 'dist/main.js'), 'read')) throw new Error(`run as root, this test runs zdlabels as uid 65534 (nobody), who cannot read ${repo}: put the checkout where every user can read it (not under /root)`);
+      for (const mode of ['read', 'write'] as const) {
+        const out = reachable[mode].find((path) => !nobodyCan(path, mode));
+        if (out !== undefined) throw new Error(`run as root, this test runs zdlabels as uid 65534 (nobody), who cannot ${mode} ${out}: use a TMPDIR every user can traverse (chmod o+x on it and its parents)`);
+      }
     }
     const child = spawn(process.execPath, [join(repo, 'dist/main.js'), ...args], {
       cwd: asRoot ? '/' : dir,
@@ -68,7 +76,7 @@ describe('where a run writes', () => {
     const input = await writePairs(locked, [[u(1), A]]);
     await chmod(input, 0o644);
     await chmod(locked, 0o555);
-    const { code, err } = await asUserWhoCannotWrite(argv(locked, input));
+    const { code, err } = await asUserWhoCannotWrite(argv(locked, input), { read: [input], write: [join(dir, 'open')] });
     expect([code, err]).toEqual([2, expect.stringContaining(message)]);
     expect(err).not.toMatch(/\n\s+at /);
     expect(emulator.calls).toEqual([]);
