@@ -225,6 +225,34 @@ describe('reruns never destroy records', () => {
     expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
+  test('a kill -9 while the journal is being created leaves no journal where --resume looks; the resume starts afresh and cleans up', async () => {
+    // A preload kills zdlabels at its first write into a journal file (the header),
+    // the instant where creating the file, then writing it, would leave it empty.
+    const preload = join(dir, 'kill-at-journal.cjs');
+    await writeFile(preload, `
+      const fs = require('node:fs');
+      const journals = new Set();
+      const open = fs.openSync, write = fs.writeSync;
+      fs.openSync = (path, ...rest) => { const fd = open(path, ...rest); if (/\\.journal(\\.tmp-\\d+)?$/.test(String(path))) journals.add(fd); return fd; };
+      fs.writeSync = (fd, ...rest) => { if (journals.has(fd)) process.kill(process.pid, 'SIGKILL'); return write(fd, ...rest); };
+      require('node:module').syncBuiltinESMExports();
+    `);
+    const input = await writePairs(dir, [[u(1), A], [u(2), A]]);
+    const killed = spawn(process.execPath, ['--require', preload, join(repo, 'dist/main.js'), 'remove', input], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...emulator.env }, stdio: 'ignore' });
+    const [, signal] = (await once(killed, 'exit')) as [number | null, string | null];
+    expect(signal).toBe('SIGKILL');
+    expect(emulator.calls.filter((c) => c.endpoint === 'removeUsersFromLabel')).toEqual([]);
+    const left = await readdir(dir);
+    expect(left).not.toContain('pairs.journal');
+    expect(left.filter((f) => f.startsWith('pairs.journal.tmp-'))).toHaveLength(1);
+
+    const r = await cli(['remove', input, '--resume'], { env: emulator.env, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('nothing was recorded; starting from the beginning')]);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect((await readResults(join(dir, 'pairs.results.csv'))).map((x) => x.status)).toEqual(['removed', 'removed']);
+    expect(emulator.state.members.get(A)?.has(u(1))).toBe(false);
+  });
+
   test('--resume over a journal left empty (an older version killed before its header): starts afresh, saying so', async () => {
     const input = await writePairs(dir, [[u(1), A]]);
     await writeFile(join(dir, 'pairs.journal'), '');
