@@ -84,6 +84,23 @@ test('stopped by spent credits: --resume finishes from the plan; without the pla
   expect(emulator.state.members.get(LABEL)?.size).toBe(N - 250);
 });
 
+test('credits spent during the lookups: exit 6 before any write, saying when to run again', async () => {
+  emulator = await startEmulator({ seed });
+  const dir = await tempDir();
+  await emailsFile(dir);
+  emulator.knobs.dailyCredits = 3 + 2 * 3; // the label list and two pages of members
+  const r = await cli(['remove', 'leavers.csv'], { env: emulator.env, cwd: dir });
+  expect(r.code).toBe(6);
+  expect(r.stderr).toMatch(/failed: HTTP 429 THRESHOLD_EXCEEDED.*\nThe organization's API credits for the day are spent; Zoho gives them back at 00:00 in the data centre's time zone \(Zoho says in about \d+ min\)\. Run the same command again then\.\n$/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(emulator.calls.filter((c) => c.endpoint === 'removeUsersFromLabel')).toEqual([]);
+  expect(emulator.state.members.get(LABEL)?.size).toBe(N);
+
+  const json = await cli(['remove', 'leavers.csv', '--log-format', 'json'], { env: emulator.env, cwd: dir });
+  const last = JSON.parse(json.stderr.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  expect([json.code, last.event, last.code, last.exitCode, last.advice]).toEqual([6, 'error', 'CREDITS_EXHAUSTED', 6, expect.stringContaining('Run the same command again then.')]);
+});
+
 test('stopped by spent credits, resumed from the plan: the rows removed before the stop stay removed, the rest are sent', async () => {
   emulator = await startEmulator({ seed });
   const dir = await tempDir();
