@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorKnobs } from '../src/emulator/knobs.js';
+import { defaultSeed } from '../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { cli, readResults, tempDir, writePairs, type ResultRow } from './helpers/cli.js';
 import { eachTest } from './helpers/emulator.js';
@@ -274,6 +275,27 @@ describe('the summary and the manifest say what the guard did', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('first-write guard: inconclusive (by label: every batch tried takes all its target holds');
     expect(t.emulator.state.members.get(C)?.size).toBe(0);
+  });
+
+  test('inconclusive over many labels each emptied by its batch: at most 3 member lists are read to find that out', async () => {
+    // 8 labels of 2 members each, every member listed: each batch takes all its label holds
+    const seed = defaultSeed();
+    const labels = Array.from({ length: 8 }, (_, i) => String(24073000002959000n + BigInt(i)));
+    seed.labels.push(...labels.map((id, i) => ({ id, name: `Emptied ${i}`, helpCenterId: seed.helpCenters[0]!.id })));
+    seed.memberships!.push(...labels.map((labelId, i) => ({ labelId, userIds: [u(40 + 2 * i), u(41 + 2 * i)] })));
+    const emulator = await startEmulator({ seed });
+    try {
+      const pairs = labels.flatMap((l, i) => [[u(40 + 2 * i), l], [u(41 + 2 * i), l]] as [string, string][]);
+      const r = await cli(['remove', await writePairs(t.dir, pairs)], { env: emulator.env, cwd: t.dir });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('first-write guard: inconclusive (by label: every batch tried takes all its target holds');
+      const firstWrite = emulator.calls.findIndex((c) => c.endpoint === 'removeUsersFromLabel');
+      const listed = new Set(emulator.calls.slice(0, firstWrite).filter((c) => c.endpoint === 'listLabelUsers').map((c) => c.path));
+      expect(listed.size).toBe(3);
+      expect(labels.every((l) => (emulator.state.members.get(l)?.size ?? 0) === 0)).toBe(true);
+    } finally {
+      await emulator.close();
+    }
   });
 
   test('off with --no-guard: no read at all, and the summary says so', async () => {

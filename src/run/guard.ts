@@ -32,7 +32,12 @@ export interface GuardHost {
   held: (side: Side, target: string, ids: ReadonlySet<string>) => void;
 }
 
-/** Targets tried per side when the first one's batch removes nothing (so proves nothing). */
+/**
+ * Targets tried per side: batches sent that removed nothing (so proved
+ * nothing), and, apart, targets read in full only to find that their batch
+ * takes all they hold (a decommission's file often empties every label it
+ * names: each such read is a member list spent for nothing).
+ */
 const TRIES = 3;
 /** Labels sized (one cheap read each) to find targets whose batch leaves members behind. */
 const CANDIDATES = 10;
@@ -144,7 +149,7 @@ async function guardSide(host: GuardHost, plan: Plan, side: Side, done: Set<Batc
   let whole = 0;
   for (const { batch, target } of await targets(host, plan, side)) {
     if (host.stopped()) return { ok: false, note: sentBatches === 0 ? 'the run stopped before the guard sent anything' : `the run stopped while the guard tried another ${side}` };
-    if (sentBatches >= TRIES) break;
+    if (sentBatches >= TRIES || whole >= TRIES) break;
     const read = side === 'label' ? host.knownMembers?.get(target) : undefined;
     const known = read && new Set(read);
     const before = known ?? (await holdings(host, side, target).catch(missing));
