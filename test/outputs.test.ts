@@ -76,10 +76,15 @@ describe('where a run writes', () => {
     const input = await writePairs(locked, [[u(1), A]]);
     await chmod(input, 0o644);
     await chmod(locked, 0o555);
-    const { code, err } = await asUserWhoCannotWrite(argv(locked, input), { read: [input], write: [join(dir, 'open')] });
-    expect([code, err]).toEqual([2, expect.stringContaining(message)]);
-    expect(err).not.toMatch(/\n\s+at /);
-    expect(emulator.calls).toEqual([]);
+    try {
+      const { code, err } = await asUserWhoCannotWrite(argv(locked, input), { read: [input], write: [join(dir, 'open')] });
+      expect([code, err]).toEqual([2, expect.stringContaining(message)]);
+      expect(err).not.toMatch(/\n\s+at /);
+      expect(emulator.calls).toEqual([]);
+    } finally {
+      // not root, the folder's own user could not remove what is inside it
+      await chmod(locked, 0o755);
+    }
   });
 
   test.each(['symlink', 'hard link'] as const)('--out that is the input through a %s is refused; the input is untouched', async (kind) => {
