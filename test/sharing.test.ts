@@ -5,6 +5,7 @@ import type { Seed } from '../src/emulator/seed.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { ConcurrencyLearner } from '../src/run/throttle.js';
 import { cli, readResults, tempDir, writePairs } from './helpers/cli.js';
+import { eachTest } from './helpers/emulator.js';
 import { A, B, C, u } from './helpers/seed.js';
 
 const FAST = ['--retry-base-ms', '5'];
@@ -84,20 +85,14 @@ describe.each([5, 10])('against a hidden org limit of %i, --concurrency 25', (li
 });
 
 describe('order and credits', () => {
-  let emulator: RunningEmulator;
-  let dir: string;
-  beforeEach(async () => {
-    emulator = await startEmulator();
-    dir = await tempDir();
-  });
-  afterEach(() => emulator.close());
-  const writes = () => emulator.calls.filter((c) => c.endpoint === 'removeUsersFromLabel');
+  const t = eachTest();
+  const writes = () => t.emulator.calls.filter((c) => c.endpoint === 'removeUsersFromLabel');
 
   test('the parts of a split batch run before untouched batches', async () => {
-    emulator.knobs.errorsArray = 'without';
+    t.emulator.knobs.errorsArray = 'without';
     const pairs: [string, string][] = Array.from({ length: 40 }, (_, i) => [u(i), A]);
     pairs[3] = ['1060099000000999999', A];
-    await cli(['remove', await writePairs(dir, pairs), '--batch-size', '10', '--concurrency', '1', '--no-guard', ...FAST], { env: emulator.env, cwd: dir });
+    await cli(['remove', await writePairs(t.dir, pairs), '--batch-size', '10', '--concurrency', '1', '--no-guard', ...FAST], { env: t.emulator.env, cwd: t.dir });
     // batch 1 (rows 1-10) is refused, its unknown user found by reads (label A's members, then the user's 404),
     // and the rest sent again; that part goes before batches 2-4
     const batch1 = new Set(pairs.slice(0, 10).map(([x]) => x));
@@ -111,10 +106,10 @@ describe('order and credits', () => {
   // Now untouched batches are queued lazily (at most as many as run at once) and a retry is queued
   // first when its backoff ends: it comes back right after the call that started during the backoff.
   test('a retry runs as soon as its backoff ends, before untouched batches', async () => {
-    emulator.knobs.inject = [{ endpoint: 'removeUsersFromLabel', status: 503, errorCode: 'SERVICE_UNAVAILABLE', times: 1 }];
-    emulator.knobs.latencyMs = 20;
+    t.emulator.knobs.inject = [{ endpoint: 'removeUsersFromLabel', status: 503, errorCode: 'SERVICE_UNAVAILABLE', times: 1 }];
+    t.emulator.knobs.latencyMs = 20;
     const pairs: [string, string][] = Array.from({ length: 60 }, (_, i) => [u(i), A]);
-    await cli(['remove', await writePairs(dir, pairs), '--batch-size', '5', '--concurrency', '1', '--no-guard', '--retry-base-ms', '1'], { env: emulator.env, cwd: dir });
+    await cli(['remove', await writePairs(t.dir, pairs), '--batch-size', '5', '--concurrency', '1', '--no-guard', '--retry-base-ms', '1'], { env: t.emulator.env, cwd: t.dir });
     const order = writes().map((c) => c.ids[0]);
     // the refused first batch comes back right after the one that started during its backoff
     expect(order.slice(0, 3)).toEqual([u(0), u(5), u(0)]);
@@ -122,52 +117,52 @@ describe('order and credits', () => {
 
   test('--max-calls: stops at the cap, exit 6, nothing lost; --resume completes', async () => {
     const pairs: [string, string][] = Array.from({ length: 40 }, (_, i) => [u(i), A]);
-    const input = await writePairs(dir, pairs);
-    const r = await cli(['remove', input, '--batch-size', '5', '--concurrency', '1', '--max-calls', '3', '--no-guard'], { env: emulator.env, cwd: dir });
+    const input = await writePairs(t.dir, pairs);
+    const r = await cli(['remove', input, '--batch-size', '5', '--concurrency', '1', '--max-calls', '3', '--no-guard'], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(6);
     expect(r.stderr).toContain('--max-calls 3 is this run');
     expect(r.stderr).toMatch(/Resume with: zdlabels remove .* --resume/);
-    expect(emulator.calls).toHaveLength(3);
-    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(t.emulator.calls).toHaveLength(3);
+    const results = await readResults(join(t.dir, 'pairs.results.csv'));
     expect(results.filter((x) => x.status === 'removed')).toHaveLength(15);
     expect(results.filter((x) => x.status === 'deferred')).toHaveLength(25);
-    expect((await cli(['remove', input, '--resume', '--no-guard'], { env: emulator.env, cwd: dir })).code).toBe(0);
-    expect(pairs.every(([x, l]) => !emulator.state.has(l, x))).toBe(true);
+    expect((await cli(['remove', input, '--resume', '--no-guard'], { env: t.emulator.env, cwd: t.dir })).code).toBe(0);
+    expect(pairs.every(([x, l]) => !t.emulator.state.has(l, x))).toBe(true);
   });
 
   test("--reserve-credits: stops before the org's remaining credits would fall below it, exit 6; --resume completes", async () => {
-    emulator.knobs.dailyCredits = 1000;
-    emulator.knobs.creditsUsed = 980; // 20 left for the day: the guard's reads take about 13
+    t.emulator.knobs.dailyCredits = 1000;
+    t.emulator.knobs.creditsUsed = 980; // 20 left for the day: the guard's reads take about 13
     const pairs: [string, string][] = [...Array.from({ length: 40 }, (_, i) => [u(i), A] as [string, string]), ...Array.from({ length: 40 }, (_, i) => [u(40 + i), B] as [string, string])];
-    const input = await writePairs(dir, pairs);
-    const r = await cli(['remove', input, '--batch-size', '5', '--concurrency', '1', '--reserve-credits', '4'], { env: emulator.env, cwd: dir });
+    const input = await writePairs(t.dir, pairs);
+    const r = await cli(['remove', input, '--batch-size', '5', '--concurrency', '1', '--reserve-credits', '4'], { env: t.emulator.env, cwd: t.dir });
     expect(r.code).toBe(6);
     expect(r.stderr).toContain('would fall below --reserve-credits 4');
     // the organization keeps at least what was reserved for its other integrations
-    expect(1000 - emulator.knobs.creditsUsed).toBeGreaterThanOrEqual(4);
-    const results = await readResults(join(dir, 'pairs.results.csv'));
+    expect(1000 - t.emulator.knobs.creditsUsed).toBeGreaterThanOrEqual(4);
+    const results = await readResults(join(t.dir, 'pairs.results.csv'));
     expect(results.filter((x) => x.status === 'removed').length).toBeGreaterThan(0);
     expect(results.every((x) => x.status === 'removed' || x.status === 'deferred')).toBe(true);
-    emulator.knobs.dailyCredits = Number.POSITIVE_INFINITY;
-    expect((await cli(['remove', input, '--resume', '--batch-size', '5'], { env: emulator.env, cwd: dir })).code).toBe(0);
-    expect(pairs.every(([x, l]) => !emulator.state.has(l, x))).toBe(true);
+    t.emulator.knobs.dailyCredits = Number.POSITIVE_INFINITY;
+    expect((await cli(['remove', input, '--resume', '--batch-size', '5'], { env: t.emulator.env, cwd: t.dir })).code).toBe(0);
+    expect(pairs.every(([x, l]) => !t.emulator.state.has(l, x))).toBe(true);
   });
 
   test('the dry run states the credits the plan needs (and what is left, when it read anything); a live run states what it spent, what the plan needed and what is left', async () => {
-    const input = await writePairs(dir, Array.from({ length: 20 }, (_, i) => [u(i), A]));
-    const dry = await cli(['remove', input, '--dry-run', '--batch-size', '5', '--json'], { env: {}, cwd: dir });
+    const input = await writePairs(t.dir, Array.from({ length: 20 }, (_, i) => [u(i), A]));
+    const dry = await cli(['remove', input, '--dry-run', '--batch-size', '5', '--json'], { env: {}, cwd: t.dir });
     const plan = JSON.parse(dry.stdout) as { credits: { writes: number; reads: number } };
     expect(plan.credits.writes).toBe(4);
     expect(plan.credits.reads).toBeGreaterThan(0); // the first-write guard's reads
     expect(dry.stderr).toContain('credits: the plan needs about');
-    emulator.knobs.dailyCredits = 5000;
-    const live = await cli(['remove', input, '--batch-size', '5', '--json', '--out', 'live.results.csv'], { env: emulator.env, cwd: dir });
+    t.emulator.knobs.dailyCredits = 5000;
+    const live = await cli(['remove', input, '--batch-size', '5', '--json', '--out', 'live.results.csv'], { env: t.emulator.env, cwd: t.dir });
     const s = JSON.parse(live.stdout) as { credits: { spent: number; remaining: number } };
-    expect(s.credits.spent).toBe(emulator.knobs.creditsUsed);
-    expect(s.credits.remaining).toBe(5000 - emulator.knobs.creditsUsed);
+    expect(s.credits.spent).toBe(t.emulator.knobs.creditsUsed);
+    expect(s.credits.remaining).toBe(5000 - t.emulator.knobs.creditsUsed);
     expect(live.stderr).toMatch(/credits: the plan needed about \d+; this run's calls weighed \d+; \d+ left for the organization today/);
     // a dry run that reads (retire-label reads the label) says what Zoho reported left
-    const retire = await cli(['retire-label', '--label', C, '--dry-run'], { env: emulator.env, cwd: dir });
-    expect(retire.stderr).toContain(`; Zoho says ${5000 - emulator.knobs.creditsUsed} are left for the organization today`);
+    const retire = await cli(['retire-label', '--label', C, '--dry-run'], { env: t.emulator.env, cwd: t.dir });
+    expect(retire.stderr).toContain(`; Zoho says ${5000 - t.emulator.knobs.creditsUsed} are left for the organization today`);
   });
 });
